@@ -1,0 +1,195 @@
+/* api_compat.c: the Insight.io-compatible trio: create, list, revoke. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "api.h"
+#include "log.h"
+#include "lifecycle.h"
+#include "store_tokens.h"
+#include "token.h"
+#include "util.h"
+
+#define EXPIRES_IN_CAP	(10LL * 366 * 24 * 3600)	/* ten years */
+
+/* Reads and checks description and expires_in; 0 or -1 (400 set). */
+static int
+create_params(struct api_ctx *ctx, const char **desc, int64_t *expires_at)
+{
+	const struct conf *c = ctx->app->conf;
+	const char *exp = NULL;
+	int64_t secs, max = c->token_max_ttl ? c->token_max_ttl : EXPIRES_IN_CAP;
+	long chars;
+
+	*desc = "";
+	if (api_param(ctx, "description", desc) < 0)
+		return -1;
+	if (*desc == NULL)
+		*desc = "";
+	chars = util_utf8_len(*desc, strlen(*desc));
+	if (chars < 0 || chars > STORE_DESCRIPTION_MAX) {
+		api_bad_request(ctx, "invalid_field");
+		return -1;
+	}
+	if (api_param(ctx, "expires_in", &exp) < 0)
+		return -1;
+	secs = c->token_default_ttl;
+	if (exp != NULL && exp[0] != '\0' &&
+	    util_parse_i64(exp, strlen(exp), 1, max, &secs) == -1) {
+		api_bad_request(ctx, "invalid_field");
+		return -1;
+	}
+	*expires_at = secs > 0 ? ctx->now + secs * 1000 : 0;
+	return 0;
+}
+
+static void
+api_actor(const struct api_ctx *ctx, struct lifecycle_actor *who)
+{
+	who->user_id = ctx->caller.user.id;
+	who->token_id = ctx->caller.kind == AUTH_TOKEN ? ctx->caller.token.id : 0;
+	who->ip = ctx->req->client_ip;
+	who->user_agent = ctx->req->user_agent;
+}
+
+enum http_status
+api_create_token(struct api_ctx *ctx)
+{
+	const struct conf *c = ctx->app->conf;
+	struct lifecycle_actor who;
+	struct lifecycle_new nt;
+	const char *desc;
+	int64_t expires_at, live;
+	json_object *o;
+	int rc;
+
+	/* Only a person mints personal tokens: not a machine's token. */
+	if (ctx->caller.kind == AUTH_TOKEN &&
+	    strcmp(ctx->caller.token.kind, "personal") != 0) {
+		http_error(ctx->res, HTTP_FORBIDDEN, "forbidden",
+		    "insufficient_scope");
+		return HTTP_FORBIDDEN;
+	}
+	if (create_params(ctx, &desc, &expires_at) == -1)
+		return ctx->res->status;
+	rc = store_token_count_live(&ctx->app->db, ctx->caller.user.id,
+	    ctx->now, &live);
+	if (rc != DB_OK)
+		return api_db_error(ctx, rc);
+	if (live >= (int64_t)c->max_tokens_per_user) {
+		http_error(ctx->res, HTTP_FORBIDDEN, "forbidden",
+		    "token_limit_reached");
+		return HTTP_FORBIDDEN;
+	}
+	api_actor(ctx, &who);
+	rc = lifecycle_create(&ctx->app->db, c->token_prefix, ctx->app->secret,
+	    ctx->caller.user.id, desc, ctx->now, expires_at, &who, &nt);
+	if (rc != DB_OK)
+		return api_db_error(ctx, rc);
+	log_info("token_created", "id=%s hint=%s user=%lld", nt.public_id,
+	    nt.hint, (long long)ctx->caller.user.id);
+	o = json_object_new_object();
+	json_object_object_add(o, "apiToken", json_object_new_string(nt.token));
+	json_object_object_add(o, "id", json_object_new_string(nt.public_id));
+	json_object_object_add(o, "uid",
+	    json_object_new_string(ctx->caller.user.login));
+	json_object_object_add(o, "created", json_object_new_int64(ctx->now));
+	json_object_object_add(o, "expires", api_time_json(expires_at));
+	json_object_object_add(o, "description", json_object_new_string(desc));
+	json_object_object_add(o, "hint", json_object_new_string(nt.hint));
+	sodium_memzero(nt.token, sizeof(nt.token));
+	http_json(ctx->res, HTTP_OK, o);
+	return HTTP_OK;
+}
+
+struct list_arg {
+	json_object	*arr;
+	const char	*login;
+	int64_t		 now;
+};
+
+static void
+list_one(const struct store_token *t, void *arg)
+{
+	struct list_arg *a = arg;
+	json_object *o = json_object_new_object();
+	int expired = t->expires_at != 0 && t->expires_at <= a->now;
+
+	json_object_object_add(o, "uid", json_object_new_string(a->login));
+	json_object_object_add(o, "apiToken", json_object_new_string(t->hint));
+	json_object_object_add(o, "created", json_object_new_int64(t->created_at));
+	json_object_object_add(o, "lastUsed", api_time_json(t->last_used_at));
+	json_object_object_add(o, "id", json_object_new_string(t->public_id));
+	json_object_object_add(o, "description",
+	    json_object_new_string(t->description));
+	json_object_object_add(o, "expires", api_time_json(t->expires_at));
+	json_object_object_add(o, "kind", json_object_new_string(t->kind));
+	json_object_object_add(o, "state",
+	    json_object_new_string(expired ? "expired" : "active"));
+	json_object_array_add(a->arr, o);
+}
+
+enum http_status
+api_get_tokens(struct api_ctx *ctx)
+{
+	struct list_arg a;
+	int rc;
+
+	a.arr = json_object_new_array();
+	a.login = ctx->caller.user.login;
+	a.now = ctx->now;
+	rc = store_token_each_of_user(&ctx->app->db, ctx->caller.user.id,
+	    (int)ctx->app->conf->max_tokens_per_user, list_one, &a);
+	if (rc != DB_OK) {
+		json_object_put(a.arr);
+		return api_db_error(ctx, rc);
+	}
+	http_json(ctx->res, HTTP_OK, a.arr);
+	return HTTP_OK;
+}
+
+/*
+ * Always 200 for the token it is called with, valid or not, so the answer
+ * tells nothing about the token. The one exception is a database that
+ * cannot be reached: then nothing was revoked, and 503 says so.
+ */
+enum http_status
+api_revoke_token(struct api_ctx *ctx)
+{
+	struct lifecycle_actor who;
+	struct auth_creds cr;
+	struct store_token t;
+	const char *reason;
+	enum auth_result ar;
+	json_object *o;
+	int rc, changed;
+
+	memset(&t, 0, sizeof(t));
+	auth_creds_parse(http_env(ctx->req->envp, "HTTP_X_AUTH_TOKEN"),
+	    http_env(ctx->req->envp, "HTTP_AUTHORIZATION"), &cr);
+	if (cr.token != NULL && !cr.conflict) {
+		ar = auth_token(ctx->app, cr.token, cr.token_len, ctx->now, &t,
+		    &reason);
+		if (ar == AUTH_UNAVAILABLE)
+			return api_db_error(ctx, DB_UNAVAILABLE);
+		/* An expired token may still be revoked; a revoked one is done. */
+		if (ar == AUTH_OK || (ar == AUTH_DENIED && t.id != 0 &&
+		    t.revoked_at == 0)) {
+			who.user_id = t.user_id;
+			who.token_id = t.id;
+			who.ip = ctx->req->client_ip;
+			who.user_agent = ctx->req->user_agent;
+			rc = lifecycle_revoke(&ctx->app->db, t.id, ctx->now,
+			    "revokeApiToken", &who, &changed);
+			if (rc != DB_OK)
+				return api_db_error(ctx, rc);
+			if (changed)
+				log_info("token_revoked", "id=%s hint=%s",
+				    t.public_id, t.hint);
+		}
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	http_json(ctx->res, HTTP_OK, o);
+	return HTTP_OK;
+}

@@ -1,0 +1,380 @@
+/* http.c: the request view (from FastCGI params) and the response builder. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+#include "util.h"
+
+const char *
+http_env(char **envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+static const char *
+http_env_or_empty(char **envp, const char *name)
+{
+	const char *v = http_env(envp, name);
+
+	return v != NULL ? v : "";
+}
+
+void
+http_request_init(struct http_request *r, struct arena *a, char **envp,
+    const struct cidr_list *trusted_proxies)
+{
+	const char *uri, *q, *https, *scheme;
+
+	memset(r, 0, sizeof(*r));
+	r->arena = a;
+	r->envp = envp;
+	r->method = http_env_or_empty(envp, "REQUEST_METHOD");
+	r->content_type = http_env_or_empty(envp, "CONTENT_TYPE");
+	r->user_agent = http_env_or_empty(envp, "HTTP_USER_AGENT");
+	r->host = http_env_or_empty(envp, "HTTP_HOST");
+	r->query = http_env_or_empty(envp, "QUERY_STRING");
+
+	/*
+	 * REQUEST_URI is what the client asked for under lighttpd, nginx and
+	 * Apache alike; SCRIPT_NAME/PATH_INFO differ between them.
+	 */
+	uri = http_env(envp, "REQUEST_URI");
+	if (uri != NULL) {
+		q = strchr(uri, '?');
+		r->path = q != NULL ? arena_strndup(a, uri, (size_t)(q - uri)) :
+		    uri;
+	} else {
+		const char *sn = http_env_or_empty(envp, "SCRIPT_NAME");
+		const char *pi = http_env_or_empty(envp, "PATH_INFO");
+		size_t sl = strlen(sn), pl = strlen(pi);
+		char *p = arena_alloc(a, sl + pl + 1);
+
+		if (p != NULL) {
+			memcpy(p, sn, sl);
+			memcpy(p + sl, pi, pl + 1);
+		}
+		r->path = p;
+	}
+	if (r->path == NULL)
+		r->path = "";
+
+	https = http_env(envp, "HTTPS");
+	scheme = http_env(envp, "REQUEST_SCHEME");
+	r->https = (https != NULL && strcasecmp(https, "on") == 0) ||
+	    (scheme != NULL && strcmp(scheme, "https") == 0);
+
+	http_client_addr(http_env(envp, "REMOTE_ADDR"),
+	    http_env(envp, "HTTP_X_FORWARDED_FOR"), trusted_proxies,
+	    r->client_ip, sizeof(r->client_ip), r->client_addr);
+}
+
+enum http_body_status
+http_body_read(struct http_request *r, FCGX_Stream *in, size_t max)
+{
+	const char *cl = http_env(r->envp, "CONTENT_LENGTH");
+	int64_t len;
+	char *buf;
+	int n;
+
+	if (cl == NULL || cl[0] == '\0')
+		return HTTP_BODY_OK;
+	if (util_parse_i64(cl, strlen(cl), 0, INT64_MAX, &len) == -1)
+		return HTTP_BODY_BAD_LENGTH;
+	if ((uint64_t)len > max)
+		return HTTP_BODY_TOO_LARGE;
+	if ((buf = arena_alloc(r->arena, (size_t)len + 1)) == NULL)
+		return HTTP_BODY_READ_ERROR;
+	n = len > 0 ? FCGX_GetStr(buf, (int)len, in) : 0;
+	if (n != (int)len)
+		return HTTP_BODY_READ_ERROR;
+	buf[len] = '\0';
+	r->body = buf;
+	r->body_len = (size_t)len;
+	return HTTP_BODY_OK;
+}
+
+static int
+http_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+http_url_decode(const char *s, size_t len, char *out)
+{
+	size_t i, o = 0;
+	int hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			out[o++] = ' ';
+		else if (s[i] == '%') {
+			if (i + 2 >= len)
+				return -1;
+			hi = http_hexval(s[i + 1]);
+			lo = http_hexval(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			/* A NUL byte inside a value is never legitimate here. */
+			if (hi == 0 && lo == 0)
+				return -1;
+			out[o++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
+int
+http_form_get(struct arena *a, const char *s, size_t len, const char *name,
+    const char **value)
+{
+	size_t nlen = strlen(name), i = 0, start, eq, klen;
+	char *out;
+
+	while (i < len) {
+		start = i;
+		while (i < len && s[i] != '&' && s[i] != ';')
+			i++;
+		for (eq = start; eq < i && s[eq] != '='; eq++)
+			;
+		klen = eq - start;
+		if (klen == nlen && memcmp(s + start, name, nlen) == 0) {
+			size_t vlen = eq < i ? i - eq - 1 : 0;
+
+			if ((out = arena_alloc(a, vlen + 1)) == NULL)
+				return -1;
+			if (http_url_decode(s + eq + 1, vlen, out) < 0)
+				return -1;
+			*value = out;
+			return 1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+const char *
+http_cookie_get(struct arena *a, const char *header, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *p = header, *end, *v;
+
+	if (header == NULL)
+		return NULL;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		end = strchr(p, ';');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) > nlen && memcmp(p, name, nlen) == 0 &&
+		    p[nlen] == '=') {
+			v = p + nlen + 1;
+			/* Strip optional quotes and trailing blanks. */
+			while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+				end--;
+			if (end - v >= 2 && v[0] == '"' && end[-1] == '"') {
+				v++;
+				end--;
+			}
+			return arena_strndup(a, v, (size_t)(end - v));
+		}
+		p = end;
+	}
+	return NULL;
+}
+
+/* Parses the last comma-separated element of xff[0..len) ending at len. */
+static int
+http_xff_last(const char *xff, size_t *len, uint8_t addr[16],
+    char *ip, size_t iplen)
+{
+	size_t end = *len, start;
+	const char *s;
+	size_t n;
+
+	while (end > 0 && (xff[end - 1] == ' ' || xff[end - 1] == '\t'))
+		end--;
+	start = end;
+	while (start > 0 && xff[start - 1] != ',')
+		start--;
+	*len = start > 0 ? start - 1 : 0;
+	s = xff + start;
+	n = end - start;
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	/* "[v6]:port" and "v4:port" forms are not valid in XFF; refuse. */
+	if (n == 0 || n >= iplen || cidr_addr_parse(s, n, addr) == -1)
+		return -1;
+	return cidr_addr_format(addr, ip, iplen);
+}
+
+int
+http_client_addr(const char *remote_addr, const char *xff,
+    const struct cidr_list *trusted, char *ip, size_t iplen, uint8_t addr[16])
+{
+	size_t len;
+	int hops;
+
+	ip[0] = '\0';
+	memset(addr, 0, 16);
+	if (remote_addr == NULL ||
+	    cidr_addr_parse(remote_addr, strlen(remote_addr), addr) == -1)
+		return -1;
+	if (cidr_addr_format(addr, ip, iplen) == -1)
+		return -1;
+	if (trusted == NULL || trusted->n == 0 || xff == NULL ||
+	    !cidr_list_match(trusted, addr))
+		return 0;
+	len = strnlen(xff, HTTP_HEADER_MAX);
+	/* Bounded: at most 32 hops are looked at. */
+	for (hops = 0; len > 0 && hops < 32; hops++) {
+		uint8_t a[16];
+		char buf[48];
+
+		if (http_xff_last(xff, &len, a, buf, sizeof(buf)) == -1)
+			return 0;	/* garbage: keep the last good hop */
+		memcpy(addr, a, 16);
+		memcpy(ip, buf, strlen(buf) + 1 <= iplen ? strlen(buf) + 1 : 1);
+		if (!cidr_list_match(trusted, addr))
+			return 0;
+	}
+	return 0;
+}
+
+int
+http_origin_matches(const char *value, const char *origin)
+{
+	size_t olen = strlen(origin);
+
+	if (value == NULL || olen == 0)
+		return 0;
+	if (strncasecmp(value, origin, olen) != 0)
+		return 0;
+	/* "http://a.example" must not match "http://a.example.evil". */
+	return value[olen] == '\0' || value[olen] == '/';
+}
+
+void
+http_response_init(struct http_response *res)
+{
+	res->status = 200;
+	res->hlen = 0;
+	res->headers[0] = '\0';
+	res->json = NULL;
+}
+
+void
+http_response_free(struct http_response *res)
+{
+	if (res->json != NULL)
+		json_object_put(res->json);
+	res->json = NULL;
+}
+
+int
+http_header_add(struct http_response *res, const char *name,
+    const char *value)
+{
+	size_t i, room = sizeof(res->headers) - res->hlen;
+	int n;
+
+	/* Header injection guard: values never carry CR or LF. */
+	for (i = 0; value[i] != '\0'; i++)
+		if (value[i] == '\r' || value[i] == '\n')
+			return -1;
+	n = snprintf(res->headers + res->hlen, room, "%s: %s\r\n", name, value);
+	if (n < 0 || (size_t)n >= room) {
+		res->headers[res->hlen] = '\0';
+		return -1;
+	}
+	res->hlen += (size_t)n;
+	return 0;
+}
+
+void
+http_json(struct http_response *res, int status, json_object *obj)
+{
+	if (res->json != NULL)
+		json_object_put(res->json);
+	res->status = status;
+	res->json = obj;
+}
+
+void
+http_error(struct http_response *res, int status, const char *error,
+    const char *reason)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(error));
+	if (reason != NULL)
+		json_object_object_add(o, "reason",
+		    json_object_new_string(reason));
+	http_json(res, status, o);
+}
+
+const char *
+http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	}
+	return "Unknown";
+}
+
+int
+http_response_write(struct http_response *res, FCGX_Stream *out,
+    int head_only)
+{
+	const char *body = "";
+	size_t blen = 0;
+
+	if (res->json != NULL) {
+		body = json_object_to_json_string_ext(res->json,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		blen = strlen(body);
+	}
+	if (FCGX_FPrintF(out, "Status: %d %s\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Content-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "%s\r\n", res->status, http_status_text(res->status), blen,
+	    res->headers) < 0)
+		return -1;
+	if (!head_only && blen > 0 && FCGX_PutStr(body, (int)blen, out) < 0)
+		return -1;
+	return 0;
+}

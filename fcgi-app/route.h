@@ -1,0 +1,37 @@
+/* route.h: the route table: method + path -> handler + what auth it needs. */
+#ifndef APITOKEN_ROUTE_H
+#define APITOKEN_ROUTE_H
+
+#include <stddef.h>
+
+#include "api.h"
+
+enum route_method {
+	ROUTE_GET = 1 << 0,
+	ROUTE_POST = 1 << 1,
+	ROUTE_HEAD = 1 << 2,	/* allowed wherever GET is */
+	ROUTE_PUT = 1 << 3,
+	ROUTE_DELETE = 1 << 4,
+	ROUTE_PATCH = 1 << 5,
+	ROUTE_OTHER = 1 << 6,
+};
+
+enum route_auth {
+	ROUTE_PUBLIC = 0,	/* the handler looks at credentials itself */
+	ROUTE_CALLER,		/* a resolved caller is required */
+};
+
+struct route {
+	const char	*path;
+	unsigned	 methods;
+	api_handler	 handler;
+	enum route_auth	 auth;
+	int		 csrf;	/* changes state: cookie callers pass the CSRF rule */
+};
+
+const struct route *route_find(const char *path);
+unsigned route_method(const char *method);
+/* "GET, HEAD, POST" for the Allow header. */
+void	 route_allow(const struct route *rt, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,277 @@
+/* worker.c: one worker process: accept loop, per-request arena, dispatch. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <sodium.h>
+
+#include "api.h"
+#include "lastused.h"
+#include "log.h"
+#include "password.h"
+#include "route.h"
+#include "util.h"
+#include "worker.h"
+
+static volatile sig_atomic_t worker_stop, worker_reopen;
+static int worker_pipe[2] = { -1, -1 };
+
+static void
+worker_on_signal(int sig)
+{
+	int saved = errno;
+	char b = (char)sig;
+
+	if (sig == SIGTERM || sig == SIGINT)
+		worker_stop = 1;
+	else if (sig == SIGUSR1)
+		worker_reopen = 1;
+	(void)!write(worker_pipe[1], &b, 1);
+	errno = saved;
+}
+
+/*
+ * SA_RESTART keeps a signal from breaking a request's reads and writes;
+ * the self-pipe wakes the poll() that waits between requests.
+ */
+static int
+worker_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(worker_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = worker_on_signal;
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGUSR1, &sa, NULL) == -1)
+		return -1;
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	return 0;
+}
+
+static enum http_status
+worker_auth_failed(struct api_ctx *ctx, enum auth_result ar,
+    const char *reason)
+{
+	struct http_response *res = ctx->res;
+
+	switch (ar) {
+	case AUTH_MISSING:
+	case AUTH_DENIED:
+		http_header_add(res, "WWW-Authenticate", ctx->caller.token_sent ?
+		    "Bearer realm=\"apitoken\", error=\"invalid_token\"" :
+		    "Bearer realm=\"apitoken\"");
+		http_error(res, HTTP_UNAUTHORIZED, "Credentials required",
+		    reason);
+		return HTTP_UNAUTHORIZED;
+	case AUTH_BAD_REQUEST:
+		http_header_add(res, "WWW-Authenticate",
+		    "Bearer realm=\"apitoken\", error=\"invalid_request\"");
+		return api_bad_request(ctx, reason);
+	case AUTH_UNAVAILABLE:
+		return api_db_error(ctx, DB_UNAVAILABLE);
+	case AUTH_OK:
+	case AUTH_ERROR:
+		break;
+	}
+	return api_db_error(ctx, DB_ERROR);
+}
+
+static enum http_status
+worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
+{
+	struct http_request *req = ctx->req;
+	const struct route *rt;
+	const char *reason = NULL, *v;
+	enum auth_result ar;
+	char allow[64];
+
+	if ((rt = route_find(req->path)) == NULL) {
+		http_error(ctx->res, HTTP_NOT_FOUND, "not_found", "no_such_route");
+		return HTTP_NOT_FOUND;
+	}
+	if (!(rt->methods & method) &&
+	    !(method == ROUTE_HEAD && (rt->methods & ROUTE_GET))) {
+		route_allow(rt, allow, sizeof(allow));
+		http_header_add(ctx->res, "Allow", allow);
+		http_error(ctx->res, HTTP_METHOD_NOT_ALLOWED,
+		    "method_not_allowed", NULL);
+		return HTTP_METHOD_NOT_ALLOWED;
+	}
+	switch (http_body_read(req, fr->in, ctx->app->conf->max_body)) {
+	case HTTP_BODY_OK:
+		break;
+	case HTTP_BODY_TOO_LARGE:
+		http_error(ctx->res, HTTP_PAYLOAD_TOO_LARGE,
+		    "payload_too_large", "body_too_large");
+		return HTTP_PAYLOAD_TOO_LARGE;
+	case HTTP_BODY_BAD_LENGTH:
+	case HTTP_BODY_READ_ERROR:
+		return api_bad_request(ctx, "invalid_body");
+	}
+	/* Tokens in URLs end up in logs and histories: refused outright. */
+	if (http_form_get(req->arena, req->query, strlen(req->query),
+	    "access_token", &v) != 0)
+		return api_bad_request(ctx, "token_in_url");
+	if (rt->auth == ROUTE_CALLER) {
+		ar = auth_resolve(ctx->app, req, ctx->now, &ctx->caller, &reason);
+		if (ar != AUTH_OK)
+			return worker_auth_failed(ctx, ar, reason);
+		if (ctx->caller.kind == AUTH_SESSION && rt->csrf &&
+		    !auth_csrf_ok(ctx->app->conf, req)) {
+			http_error(ctx->res, HTTP_FORBIDDEN, "forbidden",
+			    "csrf_check_failed");
+			return HTTP_FORBIDDEN;
+		}
+	}
+	return rt->handler(ctx);
+}
+
+static void
+worker_handle(struct app *app, FCGX_Request *fr, struct arena *a)
+{
+	struct http_request req;
+	struct http_response res;
+	struct api_ctx ctx;
+	unsigned method;
+	int64_t t0 = util_mono_ms();
+
+	http_request_init(&req, a, fr->envp, &app->conf->trusted_proxies);
+	http_response_init(&res);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.app = app;
+	ctx.req = &req;
+	ctx.res = &res;
+	ctx.now = util_now_ms();
+	method = route_method(req.method);
+	(void)worker_dispatch(&ctx, fr, method);
+	if (http_response_write(&res, fr->out, method == ROUTE_HEAD) == -1)
+		log_info("response_write_failed", "path=%.64s", req.path);
+	log_debug("request", "method=%.8s path=%.64s status=%d ms=%lld",
+	    req.method, req.path, res.status, (long long)(util_mono_ms() - t0));
+	http_response_free(&res);
+	if (ctx.body_json != NULL)
+		json_object_put(ctx.body_json);
+	sodium_memzero(&ctx.caller, sizeof(ctx.caller));
+	arena_reset(a);
+}
+
+static void
+worker_exit(struct app *app, int code)
+{
+	int rc;
+
+	if ((rc = lastused_flush(&app->db)) != DB_OK)
+		log_warn("lastused_lost", "pending=%zu db_status=%d",
+		    lastused_pending(), rc);
+	db_close(&app->db);
+	sodium_memzero(app->secret, sizeof(app->secret));
+	log_info("worker_exit", "requests=%lu", app->requests);
+	_exit(code);
+}
+
+/* Waits for a connection, a signal or the lastUsed deadline. */
+static int
+worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
+{
+	struct pollfd p[2];
+	int64_t due = lastused_due(app->conf->last_used_flush), timeout = -1;
+	char buf[16];
+
+	if (due != 0) {
+		timeout = due - util_mono_ms();
+		if (timeout < 0)
+			timeout = 0;
+	}
+	p[0].fd = worker_pipe[0];
+	p[0].events = POLLIN;
+	/* A kept-alive web-server connection carries the next request. */
+	p[1].fd = fr->ipcFd >= 0 ? fr->ipcFd : listen_fd;
+	p[1].events = POLLIN;
+	if (poll(p, 2, (int)timeout) == -1 && errno != EINTR)
+		return -1;
+	if (p[0].revents & POLLIN)
+		while (read(worker_pipe[0], buf, sizeof(buf)) > 0)
+			;
+	if (worker_reopen) {
+		worker_reopen = 0;
+		if (log_reopen() == -1)
+			log_warn("log_reopen_failed", "errno=%d", errno);
+	}
+	if (due != 0 && util_mono_ms() >= due &&
+	    lastused_flush(&app->db) != DB_OK)
+		log_warn("lastused_flush_failed", "pending=%zu",
+		    lastused_pending());
+	return (p[1].revents & (POLLIN | POLLHUP | POLLERR)) ? 1 : 0;
+}
+
+void
+worker_run(const struct conf *c, int listen_fd, int worker_id,
+    const uint8_t secret[TOKEN_SECRET_LEN])
+{
+	static struct app app;
+	FCGX_Request fr;
+	struct arena arena;
+	int rc, fl;
+
+	log_set_role("worker", worker_id);
+	memset(&app, 0, sizeof(app));
+	app.conf = c;
+	memcpy(app.secret, secret, TOKEN_SECRET_LEN);
+	if (worker_signals() == -1 || FCGX_Init() != 0) {
+		log_error("worker_init_failed", "errno=%d", errno);
+		_exit(1);
+	}
+	/* Non-blocking: a worker that loses the accept race goes back to poll. */
+	fl = fcntl(listen_fd, F_GETFL);
+	if (fl == -1 || fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		log_error("worker_init_failed", "what=nonblock errno=%d", errno);
+		_exit(1);
+	}
+	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0 || password_init() != 0) {
+		log_error("worker_init_failed", "what=fcgi_or_password");
+		_exit(1);
+	}
+	db_init(&app.db, c, 0);
+	if (db_connect(&app.db) != DB_OK)
+		log_warn("worker_db_unavailable", "will retry per request");
+	arena_init(&arena, 16384);
+	log_info("worker_start", "max_requests=%u", c->max_requests);
+
+	while (!worker_stop &&
+	    (c->max_requests == 0 || app.requests < c->max_requests)) {
+		if ((rc = worker_wait(&app, &fr, listen_fd)) <= 0) {
+			if (rc < 0)
+				log_warn("worker_poll_failed", "errno=%d", errno);
+			continue;
+		}
+		if (worker_stop)
+			break;
+		rc = FCGX_Accept_r(&fr);
+		if (rc < 0) {
+			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR) {
+				log_debug("accept_failed", "rc=%d", rc);
+				/* EMFILE and the like: do not spin. */
+				usleep(10000);
+			}
+			continue;
+		}
+		app.requests++;
+		worker_handle(&app, &fr, &arena);
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Finish_r(&fr);
+	arena_free(&arena);
+	worker_exit(&app, 0);
+}

@@ -1,0 +1,17 @@
+/* worker.h: one worker process: accept loop, per-request arena, dispatch. */
+#ifndef APITOKEN_WORKER_H
+#define APITOKEN_WORKER_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "token.h"
+
+/*
+ * Serves requests on listen_fd until told to stop or max_requests is
+ * reached, then flushes pending lastUsed writes and exits the process.
+ */
+void	 worker_run(const struct conf *c, int listen_fd, int worker_id,
+	    const uint8_t secret[TOKEN_SECRET_LEN]) __attribute__((noreturn));
+
+#endif
