@@ -153,11 +153,13 @@ db_connect(struct db *db)
 	return DB_OK;
 }
 
-void
-db_close(struct db *db)
+/* Drops a broken connection; statements re-prepare on the next one. */
+static void
+db_drop(struct db *db)
 {
 	struct db_stmt *st;
 
+	/* Every live handle belongs to this connection. */
 	for (st = db_stmts; st != NULL; st = st->next) {
 		if (st->h != NULL)
 			mysql_stmt_close(st->h);
@@ -169,22 +171,10 @@ db_close(struct db *db)
 	db->in_tx = 0;
 }
 
-/* Drops a broken connection; statements re-prepare on the next one. */
-static void
-db_drop(struct db *db)
+void
+db_close(struct db *db)
 {
-	struct db_stmt *st;
-
-	/* Handles of a dead connection are freed without a round trip. */
-	for (st = db_stmts; st != NULL; st = st->next) {
-		if (st->h != NULL && st->gen == db->gen)
-			mysql_stmt_close(st->h);
-		st->h = NULL;
-	}
-	if (db->conn != NULL)
-		mysql_close(db->conn);
-	db->conn = NULL;
-	db->in_tx = 0;
+	db_drop(db);
 }
 
 int
@@ -391,6 +381,19 @@ db_fetch(struct db_stmt *st)
 		}
 	}
 	return 1;
+}
+
+int
+db_fetch_one(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
+    MYSQL_BIND *out)
+{
+	int rc;
+
+	if ((rc = db_exec(db, st, in, out)) != DB_OK)
+		return rc;
+	rc = db_fetch(st);
+	db_done(st);
+	return rc < 0 ? DB_ERROR : rc;
 }
 
 void

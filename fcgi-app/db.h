@@ -72,6 +72,9 @@ int	 db_exec(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
 /* 1: a row, 0: no more rows, -1: error. */
 int	 db_fetch(struct db_stmt *st);
 void	 db_done(struct db_stmt *st);
+/* db_exec + one db_fetch + db_done: 1 a row, 0 none, or a db_status. */
+int	 db_fetch_one(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
+	    MYSQL_BIND *out);
 uint64_t db_affected(struct db_stmt *st);
 uint64_t db_insert_id(struct db_stmt *st);
 

@@ -358,23 +358,30 @@ int
 http_response_write(struct http_response *res, FCGX_Stream *out,
     int head_only)
 {
+	char head[HTTP_RESP_HEADERS_MAX + 256];
 	const char *body = "";
 	size_t blen = 0;
+	int n;
 
 	if (res->json != NULL) {
 		body = json_object_to_json_string_ext(res->json,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 		blen = strlen(body);
 	}
-	if (FCGX_FPrintF(out, "Status: %d %s\r\n"
+	/* libfcgi's own printf knows no %zu: format here, write raw. */
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n"
 	    "Content-Type: application/json; charset=utf-8\r\n"
 	    "Content-Length: %zu\r\n"
 	    "Cache-Control: no-store\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "%s\r\n", res->status, http_status_text(res->status), blen,
-	    res->headers) < 0)
+	    res->headers);
+	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
-	if (!head_only && blen > 0 && FCGX_PutStr(body, (int)blen, out) < 0)
+	if (FCGX_PutStr(head, n, out) != n)
+		return -1;
+	if (!head_only && blen > 0 && FCGX_PutStr(body, (int)blen, out) !=
+	    (int)blen)
 		return -1;
 	return 0;
 }

@@ -92,12 +92,9 @@ migrate_applied(struct db *db, int64_t version, int *applied)
 
 	db_in_i64(&in[0], &version);
 	db_out_i64(&out[0], &count, &isnull);
-	if ((rc = db_exec(db, &st_applied, in, out)) != DB_OK)
-		return rc;
-	rc = db_fetch(&st_applied);
-	db_done(&st_applied);
+	rc = db_fetch_one(db, &st_applied, in, out);
 	*applied = count > 0;
-	return rc == 1 ? DB_OK : DB_ERROR;
+	return rc == 1 ? DB_OK : rc < 0 ? rc : DB_ERROR;
 }
 
 static int

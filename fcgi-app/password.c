@@ -37,8 +37,9 @@ password_verify(const char *hash, const char *pw, size_t len)
 		return 0;
 	if (hash == NULL || hash[0] == '\0') {
 		/* Same work as a real check; the answer is always no. */
-		if (password_dummy[0] != '\0')
-			(void)crypto_pwhash_str_verify(password_dummy, pw, len);
+		if (password_dummy[0] != '\0' &&
+		    crypto_pwhash_str_verify(password_dummy, pw, len) == 0)
+			return 0;	/* cannot happen: the dummy is random */
 		return 0;
 	}
 	match = crypto_pwhash_str_verify(hash, pw, len) == 0;

@@ -48,12 +48,9 @@ store_session_user(struct db *db, const uint8_t *hash, int64_t now,
 	db_out_i64(&out[2], &admin, &isnull[2]);
 	db_out_i64(&out[3], &u->disabled_at, &isnull[3]);
 	db_out_i64(&out[4], expires_at, &isnull[4]);
-	if ((rc = db_exec(db, &st_user, in, out)) != DB_OK)
-		return rc;
-	rc = db_fetch(&st_user);
-	db_done(&st_user);
+	rc = db_fetch_one(db, &st_user, in, out);
 	u->is_admin = admin != 0;
-	return rc < 0 ? DB_ERROR : rc;
+	return rc;
 }
 
 int

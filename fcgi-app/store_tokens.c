@@ -96,12 +96,8 @@ token_fetch_one(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
 	int rc;
 
 	token_row_bind(&r, t, with_owner);
-	if ((rc = db_exec(db, st, in, r.out)) != DB_OK)
+	if ((rc = db_fetch_one(db, st, in, r.out)) < 0)
 		return rc;
-	rc = db_fetch(st);
-	db_done(st);
-	if (rc < 0)
-		return DB_ERROR;
 	if (with_owner) {
 		t->owner.id = t->user_id;
 		t->owner.is_admin = r.admin != 0;
@@ -160,11 +156,8 @@ store_token_count_live(struct db *db, int64_t user_id, int64_t now,
 	db_in_i64(&in[0], &user_id);
 	db_in_i64(&in[1], &now);
 	db_out_i64(&out[0], count, &isnull);
-	if ((rc = db_exec(db, &st_count_live, in, out)) != DB_OK)
-		return rc;
-	rc = db_fetch(&st_count_live);
-	db_done(&st_count_live);
-	return rc == 1 ? DB_OK : DB_ERROR;
+	rc = db_fetch_one(db, &st_count_live, in, out);
+	return rc == 1 ? DB_OK : rc < 0 ? rc : DB_ERROR;
 }
 
 int

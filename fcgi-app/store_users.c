@@ -49,12 +49,8 @@ user_fetch_one(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
 	int rc;
 
 	user_row_bind(&r, u);
-	if ((rc = db_exec(db, st, in, r.out)) != DB_OK)
+	if ((rc = db_fetch_one(db, st, in, r.out)) < 0)
 		return rc;
-	rc = db_fetch(st);
-	db_done(st);
-	if (rc < 0)
-		return DB_ERROR;
 	u->is_admin = r.is_admin != 0;
 	return rc;
 }

@@ -167,6 +167,8 @@ worker_handle(struct app *app, FCGX_Request *fr, struct arena *a)
 	arena_reset(a);
 }
 
+static void worker_exit(struct app *, int) __attribute__((noreturn));
+
 static void
 worker_exit(struct app *app, int code)
 {
