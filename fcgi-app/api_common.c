@@ -35,6 +35,13 @@ api_is_json(const struct http_request *r)
 	return strncasecmp(r->content_type, "application/json", 16) == 0;
 }
 
+static int
+api_is_form(const struct http_request *r)
+{
+	return r->content_type[0] == '\0' || strncasecmp(r->content_type,
+	    "application/x-www-form-urlencoded", 33) == 0;
+}
+
 /* Parses a JSON object body once; -1 (400 set) if it is not one. */
 static int
 api_body_json(struct api_ctx *ctx)
@@ -90,6 +97,9 @@ api_param(struct api_ctx *ctx, const char *name, const char **value)
 					return -1;
 				}
 			}
+		} else if (!api_is_form(r)) {
+			api_bad_request(ctx, "invalid_content_type");
+			return -1;
 		} else {
 			rc = http_form_get(r->arena, r->body, r->body_len, name,
 			    value);

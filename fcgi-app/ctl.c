@@ -265,8 +265,8 @@ ctl_print_user(const struct store_user *u, void *arg)
 {
 	(void)arg;
 	printf("%lld\t%s\t%s\t%s\t%lld\n", (long long)u->id, u->login,
-	    u->disabled_at ? "disabled" : "active", u->is_admin ? "admin" :
-	    "user", (long long)u->created_at);
+	    u->disabled_at ? "disabled" : "active", u->is_admin ? "yes" : "no",
+	    (long long)u->created_at);
 }
 
 static int
@@ -292,7 +292,7 @@ ctl_user(struct ctl *c, int argc, char **argv)
 			return ctl_fail("%s", "user list takes no arguments");
 		if (ctl_db(c, 0) == -1)
 			return 1;
-		printf("id\tlogin\tstate\trole\tcreated\n");
+		printf("id\tlogin\tstate\tadmin\tcreated\n");
 		rc = store_user_each(&c->db, ctl_print_user, NULL);
 		return rc == DB_OK ? 0 : ctl_db_error(rc);
 	}
@@ -478,6 +478,10 @@ main(int argc, char *argv[])
 	int ch, rc;
 
 	c.conf_path = SYSCONF_FILE;
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		fputs(ctl_usage, stdout);
+		return 0;
+	}
 	/* '+': stop at the command, its options are its own. */
 	while ((ch = getopt(argc, argv, "+c:hV")) != -1) {
 		switch (ch) {

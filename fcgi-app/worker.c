@@ -106,7 +106,7 @@ worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 		route_allow(rt, allow, sizeof(allow));
 		http_header_add(ctx->res, "Allow", allow);
 		http_error(ctx->res, HTTP_METHOD_NOT_ALLOWED,
-		    "method_not_allowed", NULL);
+		    "method_not_allowed", "wrong_method");
 		return HTTP_METHOD_NOT_ALLOWED;
 	}
 	switch (http_body_read(req, fr->in, ctx->app->conf->max_body)) {

@@ -1,0 +1,207 @@
+# scripts/lib/stack.sh: run a private stack (MariaDB, the apitoken pool,
+# shellcheck shell=bash
+# lighttpd) under one directory, as our own processes, stopped by pid only.
+# Sourced by scripts/quickstart and tests/run. Every function prints what it
+# does and fails with a clear message.
+
+STACK_SRC=${STACK_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; return 1; }
+
+# pid_alive FILE: the pid in FILE is a live process.
+pid_alive() {
+	local pid
+	[ -s "$1" ] || return 1
+	pid=$(cat "$1" 2>/dev/null) || return 1
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# stop_pidfile FILE NAME SECONDS: TERM, wait, then KILL. Only our own pid.
+stop_pidfile() {
+	local file=$1 name=$2 secs=${3:-15} pid i
+	pid_alive "$file" || { rm -f "$file"; return 0; }
+	pid=$(cat "$file")
+	say "stopping $name (pid $pid)"
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < secs * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || { rm -f "$file"; return 0; }
+		sleep 0.1
+	done
+	say "$name did not stop in ${secs}s: killing it"
+	kill -KILL "$pid" 2>/dev/null
+	rm -f "$file"
+}
+
+# stack_free_port: a free loopback TCP port.
+stack_free_port() {
+	local i p
+	for ((i = 0; i < 50; i++)); do
+		p=$((20000 + RANDOM % 20000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	die "no free port found"
+}
+
+# stack_port_busy PORT
+stack_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+stack_mariadb_start() {
+	local dir=$1 m="$1/mariadb" i userarg=() pw
+	mkdir -p "$m" && chmod 0755 "$dir" "$m"
+	[ "$(id -u)" = 0 ] && userarg=(--user=root)
+	if pid_alive "$m/mysqld.pid"; then
+		say "MariaDB already running in $m"
+	else
+		if [ ! -d "$m/data/mysql" ]; then
+			say "initialising MariaDB in $m/data"
+			mariadb-install-db --no-defaults --datadir="$m/data" \
+			    --auth-root-authentication-method=socket \
+			    "${userarg[@]}" >"$m/install.log" 2>&1 ||
+			    { tail -20 "$m/install.log" >&2; die "mariadb-install-db failed"; return 1; }
+		fi
+		say "starting MariaDB (socket $m/mysqld.sock)"
+		setsid mariadbd --no-defaults --datadir="$m/data" \
+		    --socket="$m/mysqld.sock" --skip-networking \
+		    --pid-file="$m/mysqld.pid" --log-error="$m/error.log" \
+		    --innodb-buffer-pool-size=128M --skip-name-resolve \
+		    --innodb-flush-log-at-trx-commit=1 \
+		    "${userarg[@]}" </dev/null >/dev/null 2>&1 &
+		for ((i = 0; i < 300; i++)); do
+			mariadb-admin --socket="$m/mysqld.sock" -uroot ping \
+			    >/dev/null 2>&1 && break
+			sleep 0.1
+		done
+		if ! mariadb-admin --socket="$m/mysqld.sock" -uroot ping >/dev/null 2>&1; then
+			tail -20 "$m/error.log" >&2
+			die "MariaDB did not start within 30 s (log: $m/error.log)"
+			return 1
+		fi
+	fi
+	if [ ! -s "$dir/db_password" ]; then
+		(umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/db_password")
+	fi
+	pw=$(cat "$dir/db_password")
+	mariadb --socket="$m/mysqld.sock" -uroot <<-SQL || { die "cannot create the database"; return 1; }
+		CREATE DATABASE IF NOT EXISTS apitoken CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+		CREATE USER IF NOT EXISTS 'apitoken'@'localhost' IDENTIFIED BY '$pw';
+		ALTER USER 'apitoken'@'localhost' IDENTIFIED BY '$pw';
+		GRANT ALL ON apitoken.* TO 'apitoken'@'localhost';
+	SQL
+}
+
+stack_mariadb_stop() { stop_pidfile "$1/mariadb/mysqld.pid" MariaDB 30; }
+
+# stack_app_config DIR PORT: the pool's config (kept if it exists).
+stack_app_config() {
+	local dir=$1 port=$2 conf="$1/apitoken.conf"
+	[ -s "$conf" ] && return 0
+	say "writing $conf"
+	{
+		echo "# written by scripts/lib/stack.sh for a private stack"
+		echo "[server]"
+		echo "listen = $dir/apitoken.sock"
+		echo "socket_mode = 0666"
+		echo "workers = 2"
+		echo "pid_file = $dir/apitoken.pid"
+		[ "$(id -u)" = 0 ] && echo "user = nobody"
+		echo "[database]"
+		echo "socket = $dir/mariadb/mysqld.sock"
+		echo "user = apitoken"
+		echo "password_file = $dir/db_password"
+		echo "name = apitoken"
+		echo "[tokens]"
+		echo "secret_file = $dir/secret"
+		echo "[http]"
+		echo "public_origin = http://127.0.0.1:$port"
+		echo "[log]"
+		echo "file = $dir/apitoken.log"
+		echo "level = info"
+	} >"$conf"
+}
+
+# stack_app_start DIR BUILDDIR: secret, migrate, then the pool.
+stack_app_start() {
+	local dir=$1 build=$2 conf="$1/apitoken.conf" i
+	local ctl=("$build/apitokenctl" -c "$conf")
+	if [ ! -s "$dir/secret" ]; then
+		"${ctl[@]}" secret init || { die "cannot create the secret"; return 1; }
+	fi
+	say "migrating the schema"
+	"${ctl[@]}" migrate --schema-dir "$STACK_SRC/schema" ||
+	    { die "migrate failed"; return 1; }
+	if pid_alive "$dir/apitoken.pid"; then
+		say "apitoken pool already running; reloading it"
+		kill -HUP "$(cat "$dir/apitoken.pid")"
+		return 0
+	fi
+	"$build/apitoken-fcgi" -t -c "$conf" >/dev/null ||
+	    { die "apitoken-fcgi -t refused $conf"; return 1; }
+	say "starting the apitoken pool (socket $dir/apitoken.sock)"
+	setsid "$build/apitoken-fcgi" -c "$conf" </dev/null \
+	    >>"$dir/apitoken.out" 2>&1 &
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$dir/apitoken.sock" ] && pid_alive "$dir/apitoken.pid" && return 0
+		sleep 0.1
+	done
+	tail -20 "$dir/apitoken.out" "$dir/apitoken.log" >&2 2>/dev/null
+	die "the apitoken pool did not start (log: $dir/apitoken.log)"
+}
+
+stack_app_stop() { stop_pidfile "$1/apitoken.pid" "apitoken pool" 15; }
+
+# stack_lighttpd_start DIR PORT: lighttpd on 127.0.0.1:PORT in front of the
+# pool, using conf-examples/lighttpd-apitoken.conf with our socket path.
+stack_lighttpd_start() {
+	local dir=$1 port=$2 i
+	mkdir -p "$dir/www"
+	if pid_alive "$dir/lighttpd.pid"; then
+		say "lighttpd already running"
+		return 0
+	fi
+	stack_port_busy "$port" && { die "port $port is in use (set APITOKEN_PORT)"; return 1; }
+	sed "s#/run/apitoken/apitoken.sock#$dir/apitoken.sock#g" \
+	    "$STACK_SRC/conf-examples/lighttpd-apitoken.conf" >"$dir/lighttpd-apitoken.conf"
+	cat >"$dir/lighttpd.conf" <<-EOF
+		server.port = $port
+		server.bind = "127.0.0.1"
+		server.document-root = "$dir/www"
+		server.pid-file = "$dir/lighttpd.pid"
+		server.errorlog = "$dir/lighttpd.err"
+		server.max-connections = 1024
+		include "$dir/lighttpd-apitoken.conf"
+	EOF
+	lighttpd -tt -f "$dir/lighttpd.conf" >/dev/null ||
+	    { die "lighttpd refused $dir/lighttpd.conf"; return 1; }
+	say "starting lighttpd on http://127.0.0.1:$port"
+	lighttpd -f "$dir/lighttpd.conf" || { die "lighttpd did not start"; return 1; }
+	for ((i = 0; i < 100; i++)); do
+		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && return 0
+		sleep 0.1
+	done
+	tail -20 "$dir/lighttpd.err" >&2
+	die "lighttpd does not answer on port $port"
+}
+
+stack_lighttpd_stop() { stop_pidfile "$1/lighttpd.pid" lighttpd 10; }
+
+# stack_build: configure (if needed) and make in the source tree.
+stack_build() {
+	local flags=${1:-}
+	cd "$STACK_SRC" || return 1
+	if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+		say "generating configure"
+		./autogen.sh >/dev/null 2>&1 || { ./autogen.sh; die "autogen.sh failed"; return 1; }
+	fi
+	if [ ! -f Makefile ] || [ "$(cat .configure-flags 2>/dev/null)" != "$flags" ] || [ configure -nt Makefile ]; then
+		say "configuring ${flags:-(default flags)}"
+		# shellcheck disable=SC2086
+		./configure $flags >config.out 2>&1 || { tail -20 config.out >&2; die "configure failed (see config.out)"; return 1; }
+		echo "$flags" >.configure-flags
+	fi
+	say "building"
+	make -j"$(nproc)" >make.out 2>&1 || { grep -E 'error|warning' make.out | head -30 >&2; die "build failed (see make.out)"; return 1; }
+}
