@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "password.h"
 #include "pool.h"
 #include "secret.h"
 #include "util.h"
@@ -427,6 +428,11 @@ pool_run(const struct conf *c, const char *conf_path, int listen_fd,
 	if (p.uid != (uid_t)-1 && geteuid() == 0 && log_fd() > 2 &&
 	    fchown(log_fd(), p.uid, p.gid) == -1)
 		log_warn("log_chown_failed", "errno=%d", errno);
+	/* Once here, not per worker: every fork inherits the dummy hash. */
+	if (password_init() != 0) {
+		log_error("start_failed", "what=password_init");
+		return 1;
+	}
 	if (pool_signals() == -1) {
 		log_error("start_failed", "what=signals errno=%d", errno);
 		return 1;
