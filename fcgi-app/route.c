@@ -9,11 +9,12 @@ static const struct route routes[] = {
 	{ "/api/logout", ROUTE_POST, api_logout, ROUTE_PUBLIC, 1 },
 	{ "/api/createApiToken", ROUTE_GET | ROUTE_POST, api_create_token,
 	    ROUTE_CALLER, 1 },
-	{ "/api/getApiTokens", ROUTE_GET, api_get_tokens, ROUTE_CALLER, 0 },
+	{ "/api/getApiTokens", ROUTE_GET | ROUTE_HEAD, api_get_tokens,
+	    ROUTE_CALLER, 0 },
 	{ "/api/revokeApiToken", ROUTE_GET | ROUTE_POST, api_revoke_token,
 	    ROUTE_PUBLIC, 0 },
-	{ "/api/whoami", ROUTE_GET, api_whoami, ROUTE_CALLER, 0 },
-	{ "/healthz", ROUTE_GET, api_healthz, ROUTE_PUBLIC, 0 },
+	{ "/api/whoami", ROUTE_GET | ROUTE_HEAD, api_whoami, ROUTE_CALLER, 0 },
+	{ "/healthz", ROUTE_GET | ROUTE_HEAD, api_healthz, ROUTE_PUBLIC, 0 },
 };
 
 const struct route *
@@ -49,12 +50,24 @@ route_method(const char *method)
 void
 route_allow(const struct route *rt, char *buf, size_t size)
 {
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+	} m[] = {
+		{ ROUTE_GET, "GET" }, { ROUTE_HEAD, "HEAD" }, { ROUTE_POST, "POST" },
+	};
+	size_t i, o = 0;
 	int n;
 
-	n = snprintf(buf, size, "%s%s%s",
-	    rt->methods & ROUTE_GET ? "GET, HEAD" : "",
-	    (rt->methods & ROUTE_GET) && (rt->methods & ROUTE_POST) ? ", " : "",
-	    rt->methods & ROUTE_POST ? "POST" : "");
-	if (n < 0 || (size_t)n >= size)
-		buf[0] = '\0';
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		if (!(rt->methods & m[i].bit))
+			continue;
+		n = snprintf(buf + o, size - o, "%s%s", o ? ", " : "", m[i].name);
+		if (n < 0 || (size_t)n >= size - o) {
+			buf[0] = '\0';
+			return;
+		}
+		o += (size_t)n;
+	}
 }

@@ -9,7 +9,7 @@
 enum route_method {
 	ROUTE_GET = 1 << 0,
 	ROUTE_POST = 1 << 1,
-	ROUTE_HEAD = 1 << 2,	/* allowed wherever GET is */
+	ROUTE_HEAD = 1 << 2,	/* only on routes that change nothing */
 	ROUTE_PUT = 1 << 3,
 	ROUTE_DELETE = 1 << 4,
 	ROUTE_PATCH = 1 << 5,
@@ -31,7 +31,7 @@ struct route {
 
 const struct route *route_find(const char *path);
 unsigned route_method(const char *method);
-/* "GET, HEAD, POST" for the Allow header. */
+/* "GET, HEAD, POST": the Allow header of a 405. */
 void	 route_allow(const struct route *rt, char *buf, size_t size);
 
 #endif

@@ -101,8 +101,8 @@ worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 		http_error(ctx->res, HTTP_NOT_FOUND, "not_found", "no_such_route");
 		return HTTP_NOT_FOUND;
 	}
-	if (!(rt->methods & method) &&
-	    !(method == ROUTE_HEAD && (rt->methods & ROUTE_GET))) {
+	/* HEAD only where nothing changes: a HEAD must never mint a token. */
+	if (!(rt->methods & method)) {
 		route_allow(rt, allow, sizeof(allow));
 		http_header_add(ctx->res, "Allow", allow);
 		http_error(ctx->res, HTTP_METHOD_NOT_ALLOWED,
