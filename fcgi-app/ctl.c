@@ -1,5 +1,6 @@
 /* ctl.c: apitokenctl, the admin command line: migrate, secret, user, token. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,12 @@
 #endif
 
 #define CTL_PASSWORD_MIN	8
+
+static const struct option ctl_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
 
 struct ctl {
 	struct conf	 conf;
@@ -478,12 +485,8 @@ main(int argc, char *argv[])
 	int ch, rc;
 
 	c.conf_path = SYSCONF_FILE;
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		fputs(ctl_usage, stdout);
-		return 0;
-	}
 	/* '+': stop at the command, its options are its own. */
-	while ((ch = getopt(argc, argv, "+c:hV")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:hV", ctl_longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			c.conf_path = optarg;

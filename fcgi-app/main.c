@@ -1,6 +1,7 @@
 /* main.c: apitoken-fcgi: options, config, listen socket, hands over to pool. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,13 @@ main(int argc, char *argv[])
 	uid_t uid;
 	gid_t gid;
 
-	while ((ch = getopt(argc, argv, "c:thV")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((ch = getopt_long(argc, argv, "c:thV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;

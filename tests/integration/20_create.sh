@@ -122,6 +122,27 @@ expect_status "a 255-character description is accepted" 200
 req GET /api/createApiToken -u "$U:$PW" -G --data-urlencode "description=${D255}x"
 expect_error "a 256-character description gives 400 invalid_field" 400 invalid_field
 
+# --- an untrusted client cannot choose its recorded IP
+req GET /api/createApiToken -u "$U:$PW" -H 'X-Forwarded-For: 203.0.113.9'
+XFF_ID=$(jq_body '.id')
+IP=$(sql "SELECT created_ip FROM tokens WHERE public_id = '$XFF_ID'")
+expect_eq "X-Forwarded-For from an untrusted client is ignored (created_ip)" "$IP" 127.0.0.1
+
+# --- parallel creations give distinct tokens
+for i in $(seq 1 12); do
+	curl -s --max-time 10 -H "X-Auth-Token: $T1" \
+	    "$APITOKEN_URL/api/createApiToken?description=par$i" >"$T_DIR/par.$i" &
+done
+wait
+NPAR=$(cat "$T_DIR"/par.* | jq -r '.apiToken // empty' 2>/dev/null | sort -u | grep -c '^atk_')
+NPID=$(cat "$T_DIR"/par.* | jq -r '.id // empty' 2>/dev/null | sort -u | grep -c .)
+if [ "$NPAR" = 12 ] && [ "$NPID" = 12 ]; then
+	ok "12 parallel creations give 12 distinct tokens and ids"
+else
+	not_ok "12 parallel creations give 12 distinct tokens and ids" \
+	    "distinct tokens $NPAR, ids $NPID" "$(head -c 300 "$T_DIR/par.1")"
+fi
+
 # --- only a hash is stored
 T3=$(make_token "$U" --description stored-hash)
 expect_match "apitokenctl token create prints a token" "$T3" "$TOKEN_RE"

@@ -117,6 +117,17 @@ expect_error "a token in the URL is refused even with a header token" 400 token_
 req GET /api/whoami -b "$JAR" -H "X-Auth-Token: $BADSUM"
 expect_error "a bad token with a valid session cookie still gives 401" 401 malformed_token
 
+# --- header edge cases
+req GET /api/whoami -H "X-Auth-Token:   $T   "
+expect_status "spaces around the X-Auth-Token value are ignored" 200
+HUGE=$(head -c 6000 /dev/zero | tr '\0' 'A')
+req GET /api/whoami -H "X-Auth-Token: atk_$HUGE"
+expect_error "a 6 KB token gives 401 malformed_token" 401 malformed_token
+req GET "/api/getApiTokens?access_token=$T"
+expect_error "a token in the URL of getApiTokens gives 400 token_in_url" 400 token_in_url
+req GET /api/whoami -H "Authorization: Token $T"
+expect_status "an unknown Authorization scheme is not accepted" 401
+
 # --- expiry
 req GET /api/createApiToken -u "$U:$PW" -G --data-urlencode 'expires_in=1'
 TE=$(jq_body '.apiToken')

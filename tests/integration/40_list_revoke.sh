@@ -110,7 +110,25 @@ expect_error "a token revoked via Bearer gives 401 token_revoked" 401 token_revo
 req GET /api/whoami -H "X-Auth-Token: $TO"
 expect_status "another user's token is untouched by these revocations" 200
 
+req POST /api/revokeApiToken -H "X-Auth-Token: $T2" --data ''
+expect_status "POST revokeApiToken answers 200" 200
+req GET /api/whoami -H "X-Auth-Token: $T2"
+expect_error "a token revoked by POST gives 401 token_revoked" 401 token_revoked
+
+IP=$(sql "SELECT last_used_ip FROM tokens WHERE public_id = '$T1_ID'")
+expect_eq "the last-use IP of a token is recorded" "$IP" 127.0.0.1
+
+# --- expired tokens are listed as expired
+req GET /api/createApiToken -u "$U:$PW" -G --data-urlencode 'expires_in=1'
+TX_ID=$(jq_body '.id')
+sleep 2
+req GET /api/getApiTokens -u "$U:$PW"
+expect_json "an expired token is listed with state expired" \
+    "[.[] | select(.id == \"$TX_ID\") | .state] | .[0]" expired
+
 # --- apitokenctl token list / revoke
+T2=$(make_token "$U" --description ctl)
+T2_ID=$(user_newest_token_id "$U")
 if ctl token list "$U" >"$T_DIR/list.out" 2>&1; then
 	ok "apitokenctl token list succeeds"
 else

@@ -60,13 +60,16 @@ for n in 1 2 3; do
 	PIDS+=("$!")
 done
 sleep 0.3
+RUNNING=0
 for _ in 1 2 3; do
+	kill -0 "${PIDS[0]}" 2>/dev/null && RUNNING=$((RUNNING + 1))
 	kill -HUP "$MASTER"
 	sleep 0.5
 done
 for p in "${PIDS[@]}"; do
 	wait "$p"
 done
+expect_eq "the request stream was still running at each SIGHUP" "$RUNNING" 3
 TOTAL=$(cat "$T_DIR"/stream.* | grep -c .)
 BAD=$(cat "$T_DIR"/stream.* | grep -vc '^200$')
 expect_eq "the request stream ran to the end (420 answers)" "$TOTAL" 420
@@ -130,6 +133,12 @@ else
 	else
 		ok "the log never contains a token or a password of this test"
 	fi
+	# Put the whole log back in one file (tests/run reads it at the end)
+	# and make the pool write to it again.
+	cat "$LOG" >>"$LOG.rotated.$$" 2>/dev/null
+	mv -f "$LOG.rotated.$$" "$LOG"
+	kill -USR1 "$MASTER"
+	sleep 0.5
 fi
 
 # --- SIGKILL of a worker: respawned, service goes on
