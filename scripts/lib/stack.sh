@@ -95,6 +95,20 @@ stack_mariadb_start() {
 
 stack_mariadb_stop() { stop_pidfile "$1/mariadb/mysqld.pid" MariaDB 30; }
 
+# stack_can_drop DIR: we are root and user nobody can reach DIR (the
+# MariaDB socket lives there). A checkout under /root is not reachable:
+# then the workers keep root's uid, and say so.
+stack_can_drop() {
+	[ "$(id -u)" = 0 ] || return 1
+	id nobody >/dev/null 2>&1 || return 1
+	if command -v runuser >/dev/null &&
+	    runuser -u nobody -- test -x "$1" 2>/dev/null; then
+		return 0
+	fi
+	say "note: user nobody cannot reach $1; workers will run as root"
+	return 1
+}
+
 # stack_app_config DIR PORT: the pool's config (kept if it exists).
 stack_app_config() {
 	local dir=$1 port=$2 conf="$1/apitoken.conf"
@@ -107,7 +121,7 @@ stack_app_config() {
 		echo "socket_mode = 0666"
 		echo "workers = 2"
 		echo "pid_file = $dir/apitoken.pid"
-		[ "$(id -u)" = 0 ] && echo "user = nobody"
+		stack_can_drop "$dir" && echo "user = nobody"
 		echo "[database]"
 		echo "socket = $dir/mariadb/mysqld.sock"
 		echo "user = apitoken"
