@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cidr.h"
+#include "util.h"
 
 /* Longest text inet_pton accepts ("ffff:...:255.255.255.255"), plus NUL. */
 #define CIDR_ADDR_TEXT_MAX	INET6_ADDRSTRLEN
@@ -85,26 +86,6 @@ cidr_parse(const char *s, size_t len, struct cidr *out)
 	return 0;
 }
 
-static void
-cidr_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-cidr_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	/* A truncated message still names the problem; only failure is empty. */
-	if (n < 0)
-		err[0] = '\0';
-}
-
 static int
 cidr_is_sep(char ch)
 {
@@ -125,14 +106,14 @@ cidr_list_parse(const char *s, struct cidr_list *out, char *err,
 			p++;
 		if (*p == '\0') {
 			if (after_comma) {
-				cidr_err(err, errlen, "empty entry after the "
+				util_errf(err, errlen, "empty entry after the "
 				    "last comma");
 				goto out;
 			}
 			break;
 		}
 		if (*p == ',') {
-			cidr_err(err, errlen, "empty entry before a comma");
+			util_errf(err, errlen, "empty entry before a comma");
 			goto out;
 		}
 		start = p;
@@ -140,12 +121,12 @@ cidr_list_parse(const char *s, struct cidr_list *out, char *err,
 			p++;
 		len = (size_t)(p - start);
 		if (out->n == CIDR_LIST_MAX) {
-			cidr_err(err, errlen, "too many entries (max %d)",
+			util_errf(err, errlen, "too many entries (max %d)",
 			    CIDR_LIST_MAX);
 			goto out;
 		}
 		if (cidr_parse(start, len, &out->items[out->n]) == -1) {
-			cidr_err(err, errlen, "bad CIDR entry \"%.*s\"%s",
+			util_errf(err, errlen, "bad CIDR entry \"%.*s\"%s",
 			    (int)(len > CIDR_ERR_ENTRY_MAX ?
 			    CIDR_ERR_ENTRY_MAX : len), start,
 			    len > CIDR_ERR_ENTRY_MAX ? "..." : "");

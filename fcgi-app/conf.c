@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "util.h"
 
 /* Longest line of the file, without its newline. */
 #define CONF_LINE_MAX	4096
@@ -132,26 +133,6 @@ static const char *const conf_sections[] = {
 	"server", "database", "tokens", "http", "log",
 };
 
-static void
-conf_msg(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-conf_msg(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (size == 0)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	/* A truncated message still says what is wrong; only failure is empty. */
-	if (n < 0)
-		buf[0] = '\0';
-}
-
 /* Length of s to quote back in a message, so one bad line cannot flood it. */
 static int
 conf_qlen(const char *s)
@@ -173,7 +154,7 @@ conf_check_nonempty(struct conf *c, const char *v, char *msg, size_t msglen)
 	(void)c;
 	if (*v != '\0')
 		return 0;
-	conf_msg(msg, msglen, "must not be empty");
+	util_errf(msg, msglen, "must not be empty");
 	return -1;
 }
 
@@ -183,7 +164,7 @@ conf_check_prefix(struct conf *c, const char *v, char *msg, size_t msglen)
 	(void)c;
 	if (token_prefix_valid(v))
 		return 0;
-	conf_msg(msg, msglen, "bad token prefix \"%.*s\"%s (expected 1..%d of "
+	util_errf(msg, msglen, "bad token prefix \"%.*s\"%s (expected 1..%d of "
 	    "A-Z a-z 0-9 _)", conf_qlen(v), v, conf_qmore(v), TOKEN_PREFIX_MAX);
 	return -1;
 }
@@ -209,7 +190,7 @@ conf_check_cookie(struct conf *c, const char *v, char *msg, size_t msglen)
 			goto bad;
 	return 0;
 bad:
-	conf_msg(msg, msglen, "bad cookie name \"%.*s\"%s (expected letters, "
+	util_errf(msg, msglen, "bad cookie name \"%.*s\"%s (expected letters, "
 	    "digits and !#$%%&'*+-.^_`|~)", conf_qlen(v), v, conf_qmore(v));
 	return -1;
 }
@@ -262,7 +243,7 @@ conf_check_origin(struct conf *c, const char *v, char *msg, size_t msglen)
 		goto bad;
 	return 0;
 bad:
-	conf_msg(msg, msglen, "bad public_origin \"%.*s\"%s (expected "
+	util_errf(msg, msglen, "bad public_origin \"%.*s\"%s (expected "
 	    "http://host[:port] or https://host[:port], no path)",
 	    conf_qlen(v), v, conf_qmore(v));
 	return -1;
@@ -275,7 +256,7 @@ conf_check_cidrs(struct conf *c, const char *v, char *msg, size_t msglen)
 
 	if (cidr_list_parse(v, &c->trusted_proxies, e, sizeof(e)) == 0)
 		return 0;
-	conf_msg(msg, msglen, "bad CIDR list: %s", e);
+	util_errf(msg, msglen, "bad CIDR list: %s", e);
 	return -1;
 }
 
@@ -314,7 +295,7 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v,
 		len = strnlen(v, k->size);
 		if (len >= k->size) {
 			/* The value itself is not echoed: it may be a password. */
-			conf_msg(msg, msglen, "value of %s is too long (max %zu "
+			util_errf(msg, msglen, "value of %s is too long (max %zu "
 			    "bytes)", k->key, k->size - 1);
 			return -1;
 		}
@@ -324,13 +305,13 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v,
 		return 0;
 	case CONF_T_UINT:
 		if (conf_parse_uint(v, 10, &n) == -1) {
-			conf_msg(msg, msglen, "bad number \"%.*s\"%s for %s "
+			util_errf(msg, msglen, "bad number \"%.*s\"%s for %s "
 			    "(expected %u..%u)", conf_qlen(v), v, conf_qmore(v),
 			    k->key, k->min, k->max);
 			return -1;
 		}
 		if (n < k->min || n > k->max) {
-			conf_msg(msg, msglen, "%s = %.*s%s is out of range "
+			util_errf(msg, msglen, "%s = %.*s%s is out of range "
 			    "(%u..%u)", k->key, conf_qlen(v), v, conf_qmore(v),
 			    k->min, k->max);
 			return -1;
@@ -339,7 +320,7 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v,
 		return 0;
 	case CONF_T_MODE:
 		if (conf_parse_uint(v, 8, &n) == -1 || n > k->max) {
-			conf_msg(msg, msglen, "bad mode \"%.*s\"%s for %s "
+			util_errf(msg, msglen, "bad mode \"%.*s\"%s for %s "
 			    "(expected octal 0000..%04o)", conf_qlen(v), v,
 			    conf_qmore(v), k->key, k->max);
 			return -1;
@@ -354,7 +335,7 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v,
 		else if (strcmp(v, "off") == 0)
 			*(enum conf_tristate *)(void *)base = CONF_OFF;
 		else {
-			conf_msg(msg, msglen, "bad value \"%.*s\"%s for %s "
+			util_errf(msg, msglen, "bad value \"%.*s\"%s for %s "
 			    "(expected auto, on or off)", conf_qlen(v), v,
 			    conf_qmore(v), k->key);
 			return -1;
@@ -362,7 +343,7 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v,
 		return 0;
 	case CONF_T_LEVEL:
 		if (log_level_parse(v, &level) == -1) {
-			conf_msg(msg, msglen, "bad value \"%.*s\"%s for %s "
+			util_errf(msg, msglen, "bad value \"%.*s\"%s for %s "
 			    "(expected debug, info, warn or error)",
 			    conf_qlen(v), v, conf_qmore(v), k->key);
 			return -1;
@@ -370,7 +351,7 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v,
 		*(enum log_level *)(void *)base = level;
 		return 0;
 	}
-	conf_msg(msg, msglen, "internal error: bad type for %s", k->key);
+	util_errf(msg, msglen, "internal error: bad type for %s", k->key);
 	return -1;
 }
 
@@ -435,11 +416,11 @@ conf_where(const char *path, const struct conf_key *k,
 	char env[CONF_NAME_MAX];
 
 	if (o->env && conf_env_name(k, env, sizeof(env)) == 0)
-		conf_msg(buf, size, "%s: ", env);
+		util_errf(buf, size, "%s: ", env);
 	else if (o->line > 0 && path != NULL)
-		conf_msg(buf, size, "%s:%u: ", path, o->line);
+		util_errf(buf, size, "%s:%u: ", path, o->line);
 	else
-		conf_msg(buf, size, "%s: ", path != NULL ? path : "defaults");
+		util_errf(buf, size, "%s: ", path != NULL ? path : "defaults");
 }
 
 static int
@@ -474,18 +455,18 @@ conf_read_line(FILE *f, char *buf, size_t size, char *msg, size_t msglen)
 
 	while ((ch = getc(f)) != EOF && ch != '\n') {
 		if (ch == '\0') {
-			conf_msg(msg, msglen, "NUL byte in line");
+			util_errf(msg, msglen, "NUL byte in line");
 			return -1;
 		}
 		if (n + 1 >= size) {
-			conf_msg(msg, msglen, "line too long (max %zu bytes)",
+			util_errf(msg, msglen, "line too long (max %zu bytes)",
 			    size - 1);
 			return -1;
 		}
 		buf[n++] = (char)ch;
 	}
 	if (ch == EOF && ferror(f)) {
-		conf_msg(msg, msglen, "read error: %s", strerror(errno));
+		util_errf(msg, msglen, "read error: %s", strerror(errno));
 		return -1;
 	}
 	buf[n] = '\0';
@@ -509,14 +490,14 @@ conf_line(struct conf *c, char *s, char *section, size_t seclen,
 	if (*s == '[') {
 		end = strchr(s, ']');
 		if (end == NULL || end[1] != '\0') {
-			conf_msg(msg, msglen, "bad section header (expected "
+			util_errf(msg, msglen, "bad section header (expected "
 			    "\"[name]\")");
 			return -1;
 		}
 		*end = '\0';
 		s = conf_trim(s + 1);
 		if (!conf_section_known(s)) {
-			conf_msg(msg, msglen, "unknown section [%.*s]%s "
+			util_errf(msg, msglen, "unknown section [%.*s]%s "
 			    "(expected server, database, tokens, http or log)",
 			    conf_qlen(s), s, conf_qmore(s));
 			return -1;
@@ -524,14 +505,14 @@ conf_line(struct conf *c, char *s, char *section, size_t seclen,
 		/* Known sections are short; seclen holds the longest. */
 		n = strlen(s);
 		if (n >= seclen) {
-			conf_msg(msg, msglen, "internal error: section name");
+			util_errf(msg, msglen, "internal error: section name");
 			return -1;
 		}
 		memcpy(section, s, n + 1);
 		return 0;
 	}
 	if ((eq = strchr(s, '=')) == NULL) {
-		conf_msg(msg, msglen, "expected \"key = value\", \"[section]\" "
+		util_errf(msg, msglen, "expected \"key = value\", \"[section]\" "
 		    "or a comment");
 		return -1;
 	}
@@ -539,21 +520,21 @@ conf_line(struct conf *c, char *s, char *section, size_t seclen,
 	key = conf_trim(s);
 	val = conf_trim(eq + 1);
 	if (*key == '\0') {
-		conf_msg(msg, msglen, "missing key before \"=\"");
+		util_errf(msg, msglen, "missing key before \"=\"");
 		return -1;
 	}
 	if (*section == '\0') {
-		conf_msg(msg, msglen, "key \"%.*s\"%s outside a section",
+		util_errf(msg, msglen, "key \"%.*s\"%s outside a section",
 		    conf_qlen(key), key, conf_qmore(key));
 		return -1;
 	}
 	if ((k = conf_find(section, key, &idx)) == NULL) {
-		conf_msg(msg, msglen, "unknown key \"%.*s\"%s in [%s]",
+		util_errf(msg, msglen, "unknown key \"%.*s\"%s in [%s]",
 		    conf_qlen(key), key, conf_qmore(key), section);
 		return -1;
 	}
 	if (orig[idx].line != 0) {
-		conf_msg(msg, msglen, "duplicate key \"%s\" in [%s] (first set "
+		util_errf(msg, msglen, "duplicate key \"%s\" in [%s] (first set "
 		    "at line %u)", k->key, section, orig[idx].line);
 		return -1;
 	}
@@ -561,7 +542,7 @@ conf_line(struct conf *c, char *s, char *section, size_t seclen,
 	n = strlen(val);
 	if (n > 0 && val[0] == '"') {
 		if (n < 2 || val[n - 1] != '"') {
-			conf_msg(msg, msglen, "unbalanced quote in value of %s",
+			util_errf(msg, msglen, "unbalanced quote in value of %s",
 			    k->key);
 			return -1;
 		}
@@ -585,7 +566,7 @@ conf_load_file(struct conf *c, const char *path, struct conf_origin *orig,
 
 	section[0] = '\0';
 	if ((f = fopen(path, "re")) == NULL) {
-		conf_msg(err, errlen, "%s: %s", path, strerror(errno));
+		util_errf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -594,7 +575,7 @@ conf_load_file(struct conf *c, const char *path, struct conf_origin *orig,
 		if (r == 0)
 			break;
 		if (r == -1) {
-			conf_msg(err, errlen, "%s:%u: %s", path, lineno, msg);
+			util_errf(err, errlen, "%s:%u: %s", path, lineno, msg);
 			goto out;
 		}
 		s = conf_trim(line);
@@ -602,7 +583,7 @@ conf_load_file(struct conf *c, const char *path, struct conf_origin *orig,
 			continue;
 		if (conf_line(c, s, section, sizeof(section), orig, lineno,
 		    msg, sizeof(msg)) == -1) {
-			conf_msg(err, errlen, "%s:%u: %s", path, lineno, msg);
+			util_errf(err, errlen, "%s:%u: %s", path, lineno, msg);
 			goto out;
 		}
 	}
@@ -623,14 +604,14 @@ conf_load_env(struct conf *c, struct conf_origin *orig, char *err,
 
 	for (i = 0; i < CONF_NKEYS; i++) {
 		if (conf_env_name(&conf_keys[i], name, sizeof(name)) == -1) {
-			conf_msg(err, errlen, "internal error: env name for %s",
+			util_errf(err, errlen, "internal error: env name for %s",
 			    conf_keys[i].key);
 			return -1;
 		}
 		if ((v = getenv(name)) == NULL)
 			continue;
 		if (conf_set(c, &conf_keys[i], v, msg, sizeof(msg)) == -1) {
-			conf_msg(err, errlen, "%s: %s", name, msg);
+			util_errf(err, errlen, "%s: %s", name, msg);
 			return -1;
 		}
 		orig[i].env = 1;
@@ -652,7 +633,7 @@ conf_read_password(struct conf *c, char *msg, size_t msglen)
 	int fd, rc = -1;
 
 	if ((fd = open(c->db_password_file, O_RDONLY | O_CLOEXEC)) == -1) {
-		conf_msg(msg, msglen, "password_file %s: %s",
+		util_errf(msg, msglen, "password_file %s: %s",
 		    c->db_password_file, strerror(errno));
 		return -1;
 	}
@@ -662,7 +643,7 @@ conf_read_password(struct conf *c, char *msg, size_t msglen)
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			conf_msg(msg, msglen, "password_file %s: %s",
+			util_errf(msg, msglen, "password_file %s: %s",
 			    c->db_password_file, strerror(errno));
 			goto out;
 		}
@@ -677,13 +658,13 @@ conf_read_password(struct conf *c, char *msg, size_t msglen)
 	if (len > 0 && buf[len - 1] == '\r')
 		len--;
 	if (len >= sizeof(c->db_password)) {
-		conf_msg(msg, msglen, "password_file %s: first line is too long "
+		util_errf(msg, msglen, "password_file %s: first line is too long "
 		    "(max %zu bytes)", c->db_password_file,
 		    sizeof(c->db_password) - 1);
 		goto out;
 	}
 	if (len == 0 || memchr(buf, '\0', len) != NULL) {
-		conf_msg(msg, msglen, "password_file %s: first line is empty "
+		util_errf(msg, msglen, "password_file %s: first line is empty "
 		    "or holds a NUL byte", c->db_password_file);
 		goto out;
 	}
@@ -717,13 +698,13 @@ conf_finish(struct conf *c, const char *path, const struct conf_origin *orig,
 	    conf_read_password(c, msg, sizeof(msg)) == -1) {
 		i = conf_index("database", "password_file");
 		conf_where(path, &conf_keys[i], &orig[i], where, sizeof(where));
-		conf_msg(err, errlen, "%s%s", where, msg);
+		util_errf(err, errlen, "%s%s", where, msg);
 		return -1;
 	}
 	if (c->token_max_ttl != 0 && c->token_default_ttl > c->token_max_ttl) {
 		i = conf_index("tokens", "default_ttl");
 		conf_where(path, &conf_keys[i], &orig[i], where, sizeof(where));
-		conf_msg(err, errlen, "%sdefault_ttl (%u) is above max_ttl (%u)",
+		util_errf(err, errlen, "%sdefault_ttl (%u) is above max_ttl (%u)",
 		    where, c->token_default_ttl, c->token_max_ttl);
 		return -1;
 	}

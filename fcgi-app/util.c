@@ -1,6 +1,8 @@
 /* util.c: small helpers shared by both programs: time, bounded numbers. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -145,4 +147,20 @@ util_utf8_clip(const char *s, char *out, size_t size, size_t maxchars)
 		chars++;
 	}
 	out[o] = '\0';
+}
+
+void
+util_errf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (buf == NULL || size == 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	/* A truncated message still says what is wrong; only failure is empty. */
+	if (n < 0)
+		buf[0] = '\0';
 }

@@ -26,4 +26,8 @@ long	 util_utf8_len(const char *s, size_t len);
  */
 void	 util_utf8_clip(const char *s, char *out, size_t size, size_t maxchars);
 
+/* vsnprintf into buf for error messages; a truncated message is kept. */
+void	 util_errf(char *buf, size_t size, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 #endif
