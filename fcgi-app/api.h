@@ -8,7 +8,12 @@
 #include "conf.h"
 #include "db.h"
 #include "http.h"
+#include "lifecycle.h"
+#include "store_audit.h"
 #include "token.h"
+
+#define API_PARAMS_MAX	2	/* "*" segments in one route's path */
+#define API_SEGMENT_MAX	64	/* longer path segments never match */
 
 /* Per process: built by the worker after the fork, lives until exit. */
 struct app {
@@ -26,6 +31,7 @@ struct api_ctx {
 	int64_t			 now;	/* ms since the epoch, once per request */
 	json_object		*body_json;	/* parsed once by api_param */
 	int			 body_parsed;
+	char			 params[API_PARAMS_MAX][API_SEGMENT_MAX + 1];
 };
 
 /* A handler fills ctx->res and returns its HTTP status. */
@@ -38,9 +44,44 @@ enum http_status api_logout(struct api_ctx *ctx);
 enum http_status api_create_token(struct api_ctx *ctx);
 enum http_status api_get_tokens(struct api_ctx *ctx);
 enum http_status api_revoke_token(struct api_ctx *ctx);
+/* Revokes the token tok if it exists and is live; a db_status. */
+int	 api_revoke_presented(struct api_ctx *ctx, const char *tok, size_t len,
+	    const char *why);
 /* api_misc.c */
 enum http_status api_whoami(struct api_ctx *ctx);
 enum http_status api_healthz(struct api_ctx *ctx);
+
+/* api_containers.c */
+/* Container and identity names: 1..64 of [A-Za-z0-9._-]. */
+int	 api_name_valid(const char *s);
+enum http_status api_containers(struct api_ctx *ctx);
+enum http_status api_container_members(struct api_ctx *ctx);
+enum http_status api_container_member(struct api_ctx *ctx);
+enum http_status api_container_token_create(struct api_ctx *ctx);
+enum http_status api_container_check(struct api_ctx *ctx);
+/* api_identities.c */
+enum http_status api_identities(struct api_ctx *ctx);
+enum http_status api_identity(struct api_ctx *ctx);
+enum http_status api_identity_role(struct api_ctx *ctx);
+enum http_status api_identity_token_create(struct api_ctx *ctx);
+/* api_tokens.c: management by id */
+/* description and expires_in of a creation request; -1 with 400 set. */
+int	 api_token_common_params(struct api_ctx *ctx, const char **desc,
+	    int64_t *expires_at);
+enum http_status api_tokens(struct api_ctx *ctx);
+enum http_status api_token_self(struct api_ctx *ctx);
+enum http_status api_token_renew(struct api_ctx *ctx);
+enum http_status api_token(struct api_ctx *ctx);
+enum http_status api_token_rotate(struct api_ctx *ctx);
+enum http_status api_token_events(struct api_ctx *ctx);
+/* api_oauth.c: RFC 7662 introspection and RFC 7009 revocation */
+enum http_status api_introspect(struct api_ctx *ctx);
+enum http_status api_revoke(struct api_ctx *ctx);
+/* api_audit.c */
+enum http_status api_audit_list(struct api_ctx *ctx);
+/* Reads limit and offset, lists events matching f as {"events":[..]}. */
+enum http_status api_audit_answer(struct api_ctx *ctx,
+	    struct store_audit_filter *f);
 
 /* Maps a store failure to 503 (unavailable) or 500; returns the status. */
 enum http_status api_db_error(struct api_ctx *ctx, int db_status);
@@ -56,5 +97,45 @@ void	 api_audit(struct api_ctx *ctx, const char *action,
 	    const char *outcome, int64_t token_id, const char *reason);
 /* JSON value for a ms time, null when 0. */
 json_object *api_time_json(int64_t ms);
+
+/* 400 invalid_request, reason invalid_field, naming the field. */
+enum http_status api_bad_field(struct api_ctx *ctx, const char *field);
+/* 400 invalid_request, reason missing_field, naming the field. */
+enum http_status api_missing_field(struct api_ctx *ctx, const char *field);
+enum http_status api_forbidden(struct api_ctx *ctx, const char *reason);
+enum http_status api_not_found(struct api_ctx *ctx, const char *reason);
+enum http_status api_conflict(struct api_ctx *ctx, const char *reason);
+/*
+ * 403 insufficient_scope, naming the missing flag and container when
+ * known (0 = not named); a denied use of a token is audited.
+ */
+enum http_status api_insufficient_scope(struct api_ctx *ctx, unsigned flag,
+	    int64_t container_id);
+/* A whole number in [min, max]: 1 found, 0 absent, -1 (400 set). */
+int	 api_param_i64(struct api_ctx *ctx, const char *name, int64_t min,
+	    int64_t max, int64_t *v);
+/* true/false (JSON boolean, or "true"/"false"/"1"/"0"). */
+int	 api_param_bool(struct api_ctx *ctx, const char *name, int *v);
+/*
+ * A list: a JSON array of strings, or one comma-separated string. Joined
+ * into buf with ", ". 1 found, 0 absent, -1 (400 set; too long, not
+ * strings).
+ */
+int	 api_param_list(struct api_ctx *ctx, const char *name, char *buf,
+	    size_t size);
+/* A list of permission names into flags. 1, 0, or -1 (400 set). */
+int	 api_param_perms(struct api_ctx *ctx, const char *name, unsigned *mask);
+/* Free text of 0..max characters of UTF-8. 1, 0, or -1 (400 set). */
+int	 api_param_text(struct api_ctx *ctx, const char *name, size_t max,
+	    const char **v);
+/* The numeric id in path segment i; -1 when it is not one (404 set). */
+int	 api_path_id(struct api_ctx *ctx, int i, const char *what, int64_t *id);
+/* The actor of this request, for lifecycle_* calls. */
+void	 api_actor(const struct api_ctx *ctx, struct lifecycle_actor *who);
+/* A token as management answers show it (see doc/api.md). */
+json_object *api_token_json(const struct store_token *t, int64_t now);
+/* Adds the one-time plain token and answers 201 with o. */
+enum http_status api_created_token(struct api_ctx *ctx, json_object *o,
+	    struct lifecycle_new *nt);
 
 #endif

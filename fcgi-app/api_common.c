@@ -3,9 +3,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "api.h"
 #include "log.h"
+#include "perm.h"
 #include "store_audit.h"
+#include "util.h"
 
 enum http_status
 api_db_error(struct api_ctx *ctx, int db_status)
@@ -74,6 +78,20 @@ bad:
 	return -1;
 }
 
+/* The field of a JSON body: 1 with *v, 0 absent or not JSON, -1 (400 set). */
+static int
+api_json_field(struct api_ctx *ctx, const char *name, json_object **v)
+{
+	struct http_request *r = ctx->req;
+
+	if (r->body == NULL || r->body_len == 0 || !api_is_json(r))
+		return 0;
+	if (api_body_json(ctx) == -1)
+		return -1;
+	return json_object_object_get_ex(ctx->body_json, name, v) &&
+	    !json_object_is_type(*v, json_type_null) ? 1 : 0;
+}
+
 int
 api_param(struct api_ctx *ctx, const char *name, const char **value)
 {
@@ -87,13 +105,14 @@ api_param(struct api_ctx *ctx, const char *name, const char **value)
 				return -1;
 			if (json_object_object_get_ex(ctx->body_json, name, &v)) {
 				if (json_object_is_type(v, json_type_string) ||
-				    json_object_is_type(v, json_type_int)) {
+				    json_object_is_type(v, json_type_int) ||
+				    json_object_is_type(v, json_type_boolean)) {
 					*value = arena_strdup(r->arena,
 					    json_object_get_string(v));
 					return *value != NULL ? 1 : -1;
 				}
 				if (!json_object_is_type(v, json_type_null)) {
-					api_bad_request(ctx, "invalid_field");
+					api_bad_field(ctx, name);
 					return -1;
 				}
 			}
@@ -142,4 +161,218 @@ json_object *
 api_time_json(int64_t ms)
 {
 	return ms != 0 ? json_object_new_int64(ms) : NULL;
+}
+
+/* {"error":"invalid_request","reason":reason,"field":field} */
+static enum http_status
+api_field_error(struct api_ctx *ctx, const char *reason, const char *field)
+{
+	api_bad_request(ctx, reason);
+	json_object_object_add(ctx->res->json, "field",
+	    json_object_new_string(field));
+	return HTTP_BAD_REQUEST;
+}
+
+enum http_status
+api_bad_field(struct api_ctx *ctx, const char *field)
+{
+	return api_field_error(ctx, "invalid_field", field);
+}
+
+enum http_status
+api_missing_field(struct api_ctx *ctx, const char *field)
+{
+	return api_field_error(ctx, "missing_field", field);
+}
+
+enum http_status
+api_forbidden(struct api_ctx *ctx, const char *reason)
+{
+	http_error(ctx->res, HTTP_FORBIDDEN, "forbidden", reason);
+	return HTTP_FORBIDDEN;
+}
+
+enum http_status
+api_not_found(struct api_ctx *ctx, const char *reason)
+{
+	http_error(ctx->res, HTTP_NOT_FOUND, "not_found", reason);
+	return HTTP_NOT_FOUND;
+}
+
+enum http_status
+api_conflict(struct api_ctx *ctx, const char *reason)
+{
+	http_error(ctx->res, HTTP_CONFLICT, "conflict", reason);
+	return HTTP_CONFLICT;
+}
+
+enum http_status
+api_insufficient_scope(struct api_ctx *ctx, unsigned flag,
+    int64_t container_id)
+{
+	const char *name = perm_name(flag);
+
+	api_forbidden(ctx, "insufficient_scope");
+	if (name != NULL)
+		json_object_object_add(ctx->res->json, "permission",
+		    json_object_new_string(name));
+	if (container_id != 0)
+		json_object_object_add(ctx->res->json, "container",
+		    json_object_new_int64(container_id));
+	if (ctx->caller.kind == AUTH_TOKEN) {
+		http_header_add(ctx->res, "WWW-Authenticate",
+		    "Bearer realm=\"apitoken\", error=\"insufficient_scope\"");
+		api_audit(ctx, "token.use", "denied", ctx->caller.token.id,
+		    "insufficient_scope");
+	}
+	return HTTP_FORBIDDEN;
+}
+
+int
+api_param_i64(struct api_ctx *ctx, const char *name, int64_t min,
+    int64_t max, int64_t *v)
+{
+	const char *s = NULL;
+	int rc;
+
+	if ((rc = api_param(ctx, name, &s)) <= 0)
+		return rc;
+	if (util_parse_i64(s, strlen(s), min, max, v) == -1) {
+		api_bad_field(ctx, name);
+		return -1;
+	}
+	return 1;
+}
+
+int
+api_param_bool(struct api_ctx *ctx, const char *name, int *v)
+{
+	const char *s = NULL;
+	int rc;
+
+	if ((rc = api_param(ctx, name, &s)) <= 0)
+		return rc;
+	if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
+		*v = 1;
+	else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
+		*v = 0;
+	else {
+		api_bad_field(ctx, name);
+		return -1;
+	}
+	return 1;
+}
+
+int
+api_param_list(struct api_ctx *ctx, const char *name, char *buf, size_t size)
+{
+	json_object *v, *e;
+	const char *s = NULL;
+	size_t i, n, o = 0, len;
+	int rc;
+
+	if (size == 0)
+		return -1;
+	buf[0] = '\0';
+	if ((rc = api_json_field(ctx, name, &v)) < 0)
+		return -1;
+	if (rc == 1 && json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++) {
+			e = json_object_array_get_idx(v, i);
+			if (!json_object_is_type(e, json_type_string))
+				goto bad;
+			s = json_object_get_string(e);
+			len = strlen(s);
+			/* Elements never contain the separator themselves. */
+			if (strchr(s, ',') != NULL ||
+			    o + len + (o ? 2 : 0) + 1 > size)
+				goto bad;
+			if (o) {
+				memcpy(buf + o, ", ", 2);
+				o += 2;
+			}
+			memcpy(buf + o, s, len + 1);
+			o += len;
+		}
+		return 1;
+	}
+	if ((rc = api_param(ctx, name, &s)) <= 0)
+		return rc;
+	if (strlen(s) + 1 > size)
+		goto bad;
+	memcpy(buf, s, strlen(s) + 1);
+	return 1;
+bad:
+	api_bad_field(ctx, name);
+	return -1;
+}
+
+int
+api_param_perms(struct api_ctx *ctx, const char *name, unsigned *mask)
+{
+	char buf[256], bad[40];
+	int rc;
+
+	*mask = 0;
+	if ((rc = api_param_list(ctx, name, buf, sizeof(buf))) <= 0)
+		return rc;
+	if (perm_parse_list(buf, mask, bad, sizeof(bad)) == -1) {
+		api_bad_field(ctx, name);
+		json_object_object_add(ctx->res->json, "value",
+		    json_object_new_string(bad));
+		return -1;
+	}
+	return 1;
+}
+
+int
+api_param_text(struct api_ctx *ctx, const char *name, size_t max,
+    const char **v)
+{
+	long chars;
+	int rc;
+
+	if ((rc = api_param(ctx, name, v)) <= 0)
+		return rc;
+	chars = util_utf8_len(*v, strlen(*v));
+	if (chars < 0 || (size_t)chars > max) {
+		api_bad_field(ctx, name);
+		return -1;
+	}
+	return 1;
+}
+
+int
+api_path_id(struct api_ctx *ctx, int i, const char *what, int64_t *id)
+{
+	const char *s = ctx->params[i];
+
+	if (util_parse_i64(s, strlen(s), 1, INT64_MAX, id) == -1 ||
+	    s[0] == '+') {
+		api_not_found(ctx, what);
+		return -1;
+	}
+	return 0;
+}
+
+void
+api_actor(const struct api_ctx *ctx, struct lifecycle_actor *who)
+{
+	who->user_id = ctx->caller.user.id;
+	who->token_id = ctx->caller.kind == AUTH_TOKEN ? ctx->caller.token.id : 0;
+	who->ip = ctx->req->client_ip;
+	who->user_agent = ctx->req->user_agent;
+}
+
+enum http_status
+api_created_token(struct api_ctx *ctx, json_object *o,
+    struct lifecycle_new *nt)
+{
+	json_object_object_add(o, "apiToken", json_object_new_string(nt->token));
+	sodium_memzero(nt->token, sizeof(nt->token));
+	log_info("token_created", "id=%s hint=%s by=%lld", nt->public_id,
+	    nt->hint, (long long)ctx->caller.user.id);
+	http_json(ctx->res, HTTP_CREATED, o);
+	return HTTP_CREATED;
 }

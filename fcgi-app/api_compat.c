@@ -6,6 +6,8 @@
 #include "api.h"
 #include "log.h"
 #include "lifecycle.h"
+#include "perm.h"
+#include "scope.h"
 #include "store_tokens.h"
 #include "token.h"
 #include "util.h"
@@ -43,33 +45,21 @@ create_params(struct api_ctx *ctx, const char **desc, int64_t *expires_at)
 	return 0;
 }
 
-static void
-api_actor(const struct api_ctx *ctx, struct lifecycle_actor *who)
-{
-	who->user_id = ctx->caller.user.id;
-	who->token_id = ctx->caller.kind == AUTH_TOKEN ? ctx->caller.token.id : 0;
-	who->ip = ctx->req->client_ip;
-	who->user_agent = ctx->req->user_agent;
-}
-
 enum http_status
 api_create_token(struct api_ctx *ctx)
 {
 	const struct conf *c = ctx->app->conf;
 	struct lifecycle_actor who;
+	struct lifecycle_spec spec;
 	struct lifecycle_new nt;
 	const char *desc;
 	int64_t expires_at, live;
 	json_object *o;
 	int rc;
 
-	/* Only a person mints personal tokens: not a machine's token. */
-	if (ctx->caller.kind == AUTH_TOKEN &&
-	    strcmp(ctx->caller.token.kind, "personal") != 0) {
-		http_error(ctx->res, HTTP_FORBIDDEN, "forbidden",
-		    "insufficient_scope");
-		return HTTP_FORBIDDEN;
-	}
+	/* Only a person with full rights mints: never a scoped token. */
+	if (!scope_user_full(&ctx->caller))
+		return api_insufficient_scope(ctx, 0, 0);
 	if (create_params(ctx, &desc, &expires_at) == -1)
 		return ctx->res->status;
 	rc = store_token_count_live(&ctx->app->db, ctx->caller.user.id,
@@ -82,8 +72,14 @@ api_create_token(struct api_ctx *ctx)
 		return HTTP_FORBIDDEN;
 	}
 	api_actor(ctx, &who);
+	memset(&spec, 0, sizeof(spec));
+	spec.kind = "personal";
+	spec.user_id = ctx->caller.user.id;
+	spec.permissions = PERM_ALL;
+	spec.description = desc;
+	spec.expires_at = expires_at;
 	rc = lifecycle_create(&ctx->app->db, c->token_prefix, ctx->app->secret,
-	    ctx->caller.user.id, desc, ctx->now, expires_at, &who, &nt);
+	    &spec, ctx->now, &who, &nt);
 	if (rc != DB_OK)
 		return api_db_error(ctx, rc);
 	log_info("token_created", "id=%s hint=%s user=%lld", nt.public_id,
@@ -135,6 +131,10 @@ api_get_tokens(struct api_ctx *ctx)
 	struct list_arg a;
 	int rc;
 
+	/* A person's list: container and identity tokens have no person. */
+	if (ctx->caller.kind == AUTH_TOKEN &&
+	    strcmp(ctx->caller.token.kind, "personal") != 0)
+		return api_insufficient_scope(ctx, 0, 0);
 	a.arr = json_object_new_array();
 	a.login = ctx->caller.user.login;
 	a.now = ctx->now;
@@ -148,6 +148,35 @@ api_get_tokens(struct api_ctx *ctx)
 	return HTTP_OK;
 }
 
+int
+api_revoke_presented(struct api_ctx *ctx, const char *tok, size_t len,
+    const char *why)
+{
+	struct lifecycle_actor who;
+	struct store_token t;
+	const char *reason;
+	enum auth_result ar;
+	int rc, changed;
+
+	ar = auth_token(ctx->app, ctx->req, tok, len, ctx->now,
+	    AUTH_TOKEN_LOOKUP, &t, &reason);
+	if (ar == AUTH_UNAVAILABLE)
+		return DB_UNAVAILABLE;
+	/* An expired or rotated token may still be revoked; a revoked one is done. */
+	if (t.id == 0 || t.revoked_at != 0 || (ar != AUTH_OK &&
+	    ar != AUTH_DENIED))
+		return DB_OK;
+	who.user_id = t.user_id;
+	who.token_id = t.id;
+	who.ip = ctx->req->client_ip;
+	who.user_agent = ctx->req->user_agent;
+	rc = lifecycle_revoke(&ctx->app->db, t.id, ctx->now, why, &who,
+	    &changed);
+	if (rc == DB_OK && changed)
+		log_info("token_revoked", "id=%s hint=%s", t.public_id, t.hint);
+	return rc;
+}
+
 /*
  * Always 200 for the token it is called with, valid or not, so the answer
  * tells nothing about the token. The one exception is a database that
@@ -156,37 +185,17 @@ api_get_tokens(struct api_ctx *ctx)
 enum http_status
 api_revoke_token(struct api_ctx *ctx)
 {
-	struct lifecycle_actor who;
 	struct auth_creds cr;
-	struct store_token t;
-	const char *reason;
-	enum auth_result ar;
 	json_object *o;
-	int rc, changed;
+	int rc;
 
-	memset(&t, 0, sizeof(t));
 	auth_creds_parse(http_env(ctx->req->envp, "HTTP_X_AUTH_TOKEN"),
 	    http_env(ctx->req->envp, "HTTP_AUTHORIZATION"), &cr);
 	if (cr.token != NULL && !cr.conflict) {
-		ar = auth_token(ctx->app, cr.token, cr.token_len, ctx->now, &t,
-		    &reason);
-		if (ar == AUTH_UNAVAILABLE)
-			return api_db_error(ctx, DB_UNAVAILABLE);
-		/* An expired token may still be revoked; a revoked one is done. */
-		if (ar == AUTH_OK || (ar == AUTH_DENIED && t.id != 0 &&
-		    t.revoked_at == 0)) {
-			who.user_id = t.user_id;
-			who.token_id = t.id;
-			who.ip = ctx->req->client_ip;
-			who.user_agent = ctx->req->user_agent;
-			rc = lifecycle_revoke(&ctx->app->db, t.id, ctx->now,
-			    "revokeApiToken", &who, &changed);
-			if (rc != DB_OK)
-				return api_db_error(ctx, rc);
-			if (changed)
-				log_info("token_revoked", "id=%s hint=%s",
-				    t.public_id, t.hint);
-		}
+		rc = api_revoke_presented(ctx, cr.token, cr.token_len,
+		    "revokeApiToken");
+		if (rc != DB_OK)
+			return api_db_error(ctx, rc);
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "ok", json_object_new_boolean(1));

@@ -1,5 +1,7 @@
 /* api_misc.c: GET /api/whoami (the reference protected route) and /healthz. */
 #include "api.h"
+#include "perm.h"
+#include "scope.h"
 
 static const char *
 whoami_auth_name(enum auth_kind k)
@@ -24,11 +26,27 @@ api_whoami(struct api_ctx *ctx)
 	json_object *o, *u, *t;
 
 	o = json_object_new_object();
-	u = json_object_new_object();
-	json_object_object_add(u, "id", json_object_new_int64(c->user.id));
-	json_object_object_add(u, "login", json_object_new_string(c->user.login));
-	json_object_object_add(u, "admin", json_object_new_boolean(c->user.is_admin));
+	/* Identity tokens have no user: "user" is null, "identity" says who. */
+	u = NULL;
+	if (c->user.id != 0) {
+		u = json_object_new_object();
+		json_object_object_add(u, "id", json_object_new_int64(c->user.id));
+		json_object_object_add(u, "login",
+		    json_object_new_string(c->user.login));
+		json_object_object_add(u, "admin",
+		    json_object_new_boolean(c->user.is_admin));
+	}
 	json_object_object_add(o, "user", u);
+	if (c->kind == AUTH_TOKEN && c->token.identity_id != 0) {
+		u = json_object_new_object();
+		json_object_object_add(u, "id",
+		    json_object_new_int64(c->token.identity_id));
+		json_object_object_add(u, "name",
+		    json_object_new_string(c->token.identity_name));
+		json_object_object_add(u, "org_role",
+		    json_object_new_string(c->token.identity_role));
+		json_object_object_add(o, "identity", u);
+	}
 	json_object_object_add(o, "auth",
 	    json_object_new_string(whoami_auth_name(c->kind)));
 	if (c->kind == AUTH_TOKEN) {
@@ -43,6 +61,11 @@ api_whoami(struct api_ctx *ctx)
 		    json_object_new_int64(c->token.created_at));
 		json_object_object_add(t, "expires",
 		    api_time_json(c->token.expires_at));
+		json_object_object_add(t, "container", c->token.container_id ?
+		    json_object_new_int64(c->token.container_id) : NULL);
+		json_object_object_add(t, "permissions",
+		    scope_token_full(&c->token) ? NULL :
+		    perm_json((unsigned)c->token.permissions));
 		json_object_object_add(o, "token", t);
 	} else if (c->kind == AUTH_SESSION)
 		json_object_object_add(o, "session_expires",

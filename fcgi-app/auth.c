@@ -8,7 +8,10 @@
 #include "api.h"
 #include "auth.h"
 #include "lastused.h"
+#include "lifecycle.h"
+#include "log.h"
 #include "password.h"
+#include "store_audit.h"
 #include "store_sessions.h"
 #include "token.h"
 #include "util.h"
@@ -88,13 +91,78 @@ auth_cookie_name(const struct conf *c, const struct http_request *r,
 	return buf;
 }
 
-enum auth_result
-auth_token(struct app *app, const char *tok, size_t len, int64_t now,
-    struct store_token *t, const char **reason)
+const char *
+auth_token_refusal(const struct store_token *t, int64_t now)
 {
-	uint8_t hash[TOKEN_HASH_LEN];
+	if (t->revoked_at != 0)
+		return "token_revoked";
+	if (t->superseded_at != 0 && now >= t->overlap_until)
+		return "token_rotated";
+	if (t->expires_at != 0 && t->expires_at <= now)
+		return "token_expired";
+	/* A deleted owner reads as an empty login: as good as disabled. */
+	if (t->user_id != 0 && (t->owner.login[0] == '\0' ||
+	    t->owner.disabled_at != 0))
+		return "user_disabled";
+	if (strcmp(t->kind, "identity") != 0 && t->user_id == 0)
+		return "user_disabled";
+	if (t->identity_id != 0 && (t->identity_name[0] == '\0' ||
+	    t->identity_disabled_at != 0))
+		return "identity_disabled";
+	if (t->max_uses > 0 && t->uses >= t->max_uses)
+		return "token_uses_exhausted";
+	return NULL;
+}
+
+/* A refused use of an authentic token is an audit event. */
+static void
+auth_audit_denied(struct app *app, const struct http_request *r,
+    const struct store_token *t, int64_t now, const char *reason)
+{
+	struct store_audit_event e;
 	int rc;
 
+	memset(&e, 0, sizeof(e));
+	e.at = now;
+	e.actor_user_id = t->user_id;
+	e.actor_token_id = t->id;
+	e.token_id = t->id;
+	e.action = "token.use";
+	e.outcome = "denied";
+	e.ip = r->client_ip;
+	e.user_agent = r->user_agent;
+	e.reason = reason;
+	if ((rc = store_audit_add(&app->db, &e)) != DB_OK)
+		log_warn("audit_failed", "action=token.use db_status=%d", rc);
+}
+
+/* Whether the client address is inside the token's trusted list. */
+static int
+auth_ip_trusted(const struct store_token *t, const struct http_request *r)
+{
+	struct cidr_list l;
+	char err[128];
+
+	if (t->trusted_cidrs[0] == '\0')
+		return 1;
+	/* A list we stored ourselves always parses; fail closed if not. */
+	if (cidr_list_parse(t->trusted_cidrs, &l, err, sizeof(err)) == -1 ||
+	    r->client_ip[0] == '\0')
+		return 0;
+	return cidr_list_match(&l, r->client_addr);
+}
+
+enum auth_result
+auth_token(struct app *app, const struct http_request *r, const char *tok,
+    size_t len, int64_t now, enum auth_token_mode mode, struct store_token *t,
+    const char **reason)
+{
+	struct lifecycle_actor who;
+	uint8_t hash[TOKEN_HASH_LEN];
+	const char *why;
+	int rc;
+
+	t->id = 0;
 	/* Shape and checksum first: garbage never costs a query. */
 	if (len > TOKEN_MAX_LEN ||
 	    token_parse(app->conf->token_prefix, tok, len) != TOKEN_OK) {
@@ -108,20 +176,53 @@ auth_token(struct app *app, const char *tok, size_t len, int64_t now,
 	if (rc < 0)
 		return AUTH_ERROR;
 	if (rc == 0) {
+		t->id = 0;
 		*reason = "invalid_token";
 		return AUTH_DENIED;
 	}
-	if (t->revoked_at != 0) {
-		*reason = "token_revoked";
+	why = auth_token_refusal(t, now);
+	if (mode == AUTH_TOKEN_LOOKUP) {
+		*reason = why;
+		return why == NULL ? AUTH_OK : AUTH_DENIED;
+	}
+	if (why != NULL && strcmp(why, "token_rotated") == 0) {
+		who.user_id = t->user_id;
+		who.token_id = t->id;
+		who.ip = r->client_ip;
+		who.user_agent = r->user_agent;
+		if ((rc = lifecycle_reuse(&app->db, t, now, &who)) != DB_OK)
+			return rc == DB_UNAVAILABLE ? AUTH_UNAVAILABLE :
+			    AUTH_ERROR;
+		log_warn("token_reuse", "id=%s hint=%s ip=%s", t->public_id,
+		    t->hint, r->client_ip);
+	}
+	/* The database counts uses exactly; the row we read may be stale. */
+	if (why != NULL && strcmp(why, "token_uses_exhausted") == 0)
+		why = NULL;
+	if (why != NULL) {
+		/* A reuse has its own event, written above. */
+		if (strcmp(why, "token_rotated") != 0)
+			auth_audit_denied(app, r, t, now, why);
+		*reason = why;
 		return AUTH_DENIED;
 	}
-	if (t->expires_at != 0 && t->expires_at <= now) {
-		*reason = "token_expired";
-		return AUTH_DENIED;
+	if (!auth_ip_trusted(t, r)) {
+		auth_audit_denied(app, r, t, now, "ip_not_trusted");
+		*reason = "ip_not_trusted";
+		return AUTH_FORBIDDEN;
 	}
-	if (t->owner.id == 0 || t->owner.disabled_at != 0) {
-		*reason = "user_disabled";
-		return AUTH_DENIED;
+	if (t->max_uses > 0) {
+		rc = store_token_use(&app->db, t->id);
+		if (rc < 0)
+			return rc == DB_UNAVAILABLE ? AUTH_UNAVAILABLE :
+			    AUTH_ERROR;
+		if (rc == 0) {
+			auth_audit_denied(app, r, t, now,
+			    "token_uses_exhausted");
+			*reason = "token_uses_exhausted";
+			return AUTH_DENIED;
+		}
+		t->uses++;
 	}
 	return AUTH_OK;
 }
@@ -217,8 +318,8 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 	}
 	if (cr.token != NULL) {
 		c->token_sent = 1;
-		ar = auth_token(app, cr.token, cr.token_len, now, &c->token,
-		    reason);
+		ar = auth_token(app, r, cr.token, cr.token_len, now,
+		    AUTH_TOKEN_USE, &c->token, reason);
 		if (ar != AUTH_OK)
 			return ar;
 		c->kind = AUTH_TOKEN;

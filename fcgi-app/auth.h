@@ -43,6 +43,7 @@ enum auth_result {
 	AUTH_MISSING,		/* 401 missing_credentials */
 	AUTH_DENIED,		/* 401 with reason */
 	AUTH_BAD_REQUEST,	/* 400 with reason */
+	AUTH_FORBIDDEN,		/* 403 with reason (ip_not_trusted) */
 	AUTH_UNAVAILABLE,	/* 503 */
 	AUTH_ERROR,		/* 500 */
 };
@@ -56,9 +57,24 @@ void	 auth_creds_parse(const char *x_auth_token, const char *authorization,
  */
 enum auth_result auth_resolve(struct app *app, struct http_request *r,
 	    int64_t now, struct auth_caller *c, const char **reason);
-/* Checks an already-parsed token and returns its row and owner. */
-enum auth_result auth_token(struct app *app, const char *tok, size_t len,
-	    int64_t now, struct store_token *t, const char **reason);
+enum auth_token_mode {
+	AUTH_TOKEN_USE,		/* a use: trusted IPs, use count, reuse, audit */
+	AUTH_TOKEN_LOOKUP,	/* revoke paths: find it and say what is wrong */
+};
+
+/*
+ * Checks a token and returns its row with owner and identity. In
+ * AUTH_TOKEN_LOOKUP mode t->id is set whenever the row exists, even when
+ * the answer is a refusal.
+ */
+enum auth_result auth_token(struct app *app, const struct http_request *r,
+	    const char *tok, size_t len, int64_t now, enum auth_token_mode mode,
+	    struct store_token *t, const char **reason);
+/*
+ * Why a stored token may not be used at now, without I/O; NULL if it may.
+ * Counts uses too, so introspection sees an exhausted token as inactive.
+ */
+const char *auth_token_refusal(const struct store_token *t, int64_t now);
 /* The CSRF rule of DESIGN.md for cookie-authenticated state changes. */
 int	 auth_csrf_ok(const struct conf *c, const struct http_request *r);
 /* The session cookie's name for this request ("__Host-" under HTTPS). */

@@ -193,3 +193,20 @@ cidr_addr_format(const uint8_t addr[16], char *buf, size_t size)
 	}
 	return 0;
 }
+
+int
+cidr_list_within(const struct cidr_list *inner, const struct cidr_list *outer)
+{
+	size_t i, j;
+	int found;
+
+	for (i = 0; i < inner->n; i++) {
+		found = 0;
+		for (j = 0; j < outer->n && !found; j++)
+			found = outer->items[j].prefix <= inner->items[i].prefix &&
+			    cidr_match(&outer->items[j], inner->items[i].addr);
+		if (!found)
+			return 0;
+	}
+	return 1;
+}

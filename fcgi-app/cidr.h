@@ -33,6 +33,9 @@ int	 cidr_list_parse(const char *s, struct cidr_list *out,
 	    char *err, size_t errlen);
 int	 cidr_match(const struct cidr *c, const uint8_t addr[16]);
 int	 cidr_list_match(const struct cidr_list *l, const uint8_t addr[16]);
+/* Whether every network of inner lies inside some network of outer. */
+int	 cidr_list_within(const struct cidr_list *inner,
+	    const struct cidr_list *outer);
 /* Writes the canonical text form of addr (IPv4-mapped shown as a.b.c.d). */
 int	 cidr_addr_format(const uint8_t addr[16], char *buf, size_t size);
 

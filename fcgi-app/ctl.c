@@ -16,6 +16,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "password.h"
+#include "perm.h"
 #include "secret.h"
 #include "store_tokens.h"
 #include "store_users.h"
@@ -370,6 +371,7 @@ ctl_token_create(struct ctl *c, int argc, char **argv)
 {
 	uint8_t secret[TOKEN_SECRET_LEN];
 	struct lifecycle_actor who = { 0, 0, "", "apitokenctl" };
+	struct lifecycle_spec spec;
 	struct lifecycle_new nt;
 	struct store_user u;
 	const char *desc = "";
@@ -399,8 +401,14 @@ ctl_token_create(struct ctl *c, int argc, char **argv)
 		return rc;
 	if (secret_load(c->conf.secret_file, secret, err, sizeof(err)) == -1)
 		return ctl_fail("%s", err);
-	rc = lifecycle_create(&c->db, c->conf.token_prefix, secret, u.id, desc,
-	    now, secs > 0 ? now + secs * 1000 : 0, &who, &nt);
+	memset(&spec, 0, sizeof(spec));
+	spec.kind = "personal";
+	spec.user_id = u.id;
+	spec.permissions = PERM_ALL;
+	spec.description = desc;
+	spec.expires_at = secs > 0 ? now + secs * 1000 : 0;
+	rc = lifecycle_create(&c->db, c->conf.token_prefix, secret, &spec, now,
+	    &who, &nt);
 	sodium_memzero(secret, sizeof(secret));
 	if (rc != DB_OK)
 		return ctl_db_error(rc);

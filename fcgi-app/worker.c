@@ -15,6 +15,7 @@
 #include "log.h"
 #include "password.h"
 #include "route.h"
+#include "scope.h"
 #include "util.h"
 #include "worker.h"
 
@@ -75,6 +76,9 @@ worker_auth_failed(struct api_ctx *ctx, enum auth_result ar,
 		http_error(res, HTTP_UNAUTHORIZED, "Credentials required",
 		    reason);
 		return HTTP_UNAUTHORIZED;
+	case AUTH_FORBIDDEN:
+		http_error(res, HTTP_FORBIDDEN, "forbidden", reason);
+		return HTTP_FORBIDDEN;
 	case AUTH_BAD_REQUEST:
 		http_header_add(res, "WWW-Authenticate",
 		    "Bearer realm=\"apitoken\", error=\"invalid_request\"");
@@ -97,7 +101,7 @@ worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 	enum auth_result ar;
 	char allow[64];
 
-	if ((rt = route_find(req->path)) == NULL) {
+	if ((rt = route_find(req->path, ctx->params)) == NULL) {
 		http_error(ctx->res, HTTP_NOT_FOUND, "not_found", "no_such_route");
 		return HTTP_NOT_FOUND;
 	}
@@ -124,17 +128,23 @@ worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 	if (http_form_get(req->arena, req->query, strlen(req->query),
 	    "access_token", &v) != 0)
 		return api_bad_request(ctx, "token_in_url");
-	if (rt->auth == ROUTE_CALLER) {
-		ar = auth_resolve(ctx->app, req, ctx->now, &ctx->caller, &reason);
-		if (ar != AUTH_OK)
-			return worker_auth_failed(ctx, ar, reason);
-		if (ctx->caller.kind == AUTH_SESSION && rt->csrf &&
-		    !auth_csrf_ok(ctx->app->conf, req)) {
-			http_error(ctx->res, HTTP_FORBIDDEN, "forbidden",
-			    "csrf_check_failed");
-			return HTTP_FORBIDDEN;
-		}
+	if (rt->auth == ROUTE_PUBLIC)
+		return rt->handler(ctx);
+	ar = auth_resolve(ctx->app, req, ctx->now, &ctx->caller, &reason);
+	if (ar != AUTH_OK)
+		return worker_auth_failed(ctx, ar, reason);
+	if (ctx->caller.kind == AUTH_SESSION && (rt->csrf == ROUTE_CSRF_ALWAYS ||
+	    (rt->csrf == ROUTE_CSRF_UNSAFE && method != ROUTE_GET &&
+	    method != ROUTE_HEAD)) && !auth_csrf_ok(ctx->app->conf, req)) {
+		http_error(ctx->res, HTTP_FORBIDDEN, "forbidden",
+		    "csrf_check_failed");
+		return HTTP_FORBIDDEN;
 	}
+	/* Scoped tokens act on resources, never on management routes. */
+	if (rt->auth >= ROUTE_USER && !scope_user_full(&ctx->caller))
+		return api_insufficient_scope(ctx, 0, 0);
+	if (rt->auth == ROUTE_ADMIN && !scope_admin(&ctx->caller))
+		return api_forbidden(ctx, "admin_required");
 	return rt->handler(ctx);
 }
 

@@ -187,5 +187,32 @@ main(void)
 		    strstr(err, "too many") != NULL);
 	}
 
+	/* Containment of lists: narrowing trusted IPs of identity tokens. */
+	{
+		struct cidr_list in, out;
+
+		UNIT_CHECK("a /24 inside a /16",
+		    cidr_list_parse("10.9.1.0/24", &in, err, sizeof(err)) == 0 &&
+		    cidr_list_parse("10.9.0.0/16", &out, err, sizeof(err)) == 0 &&
+		    cidr_list_within(&in, &out));
+		UNIT_CHECK("a /16 is not inside a /24",
+		    !cidr_list_within(&out, &in));
+		UNIT_CHECK("an address inside ::/0",
+		    cidr_list_parse("2001:db8::1, 192.0.2.1", &in, err,
+		    sizeof(err)) == 0 &&
+		    cidr_list_parse("0.0.0.0/0, ::/0", &out, err,
+		    sizeof(err)) == 0 && cidr_list_within(&in, &out));
+		UNIT_CHECK("ipv6 is not inside 0.0.0.0/0",
+		    cidr_list_parse("2001:db8::1", &in, err, sizeof(err)) == 0 &&
+		    cidr_list_parse("0.0.0.0/0", &out, err, sizeof(err)) == 0 &&
+		    !cidr_list_within(&in, &out));
+		UNIT_CHECK("0.0.0.0/0 is not inside 10.0.0.0/8",
+		    cidr_list_parse("0.0.0.0/0", &in, err, sizeof(err)) == 0 &&
+		    cidr_list_parse("10.0.0.0/8", &out, err, sizeof(err)) == 0 &&
+		    !cidr_list_within(&in, &out));
+		UNIT_CHECK("one entry outside spoils the list",
+		    cidr_list_parse("10.1.0.0/16, 11.0.0.1", &in, err,
+		    sizeof(err)) == 0 && !cidr_list_within(&in, &out));
+	}
 	return unit_summary("test_cidr");
 }
