@@ -314,7 +314,7 @@ api_param_perms(struct api_ctx *ctx, const char *name, unsigned *mask)
 	char buf[256], bad[40];
 	int rc;
 
-	*mask = 0;
+	/* Absent: *mask keeps the caller's default. */
 	if ((rc = api_param_list(ctx, name, buf, sizeof(buf))) <= 0)
 		return rc;
 	if (perm_parse_list(buf, mask, bad, sizeof(bad)) == -1) {
