@@ -118,8 +118,8 @@ int	 api_param_i64(struct api_ctx *ctx, const char *name, int64_t min,
 int	 api_param_bool(struct api_ctx *ctx, const char *name, int *v);
 /*
  * A list: a JSON array of strings, or one comma-separated string. Joined
- * into buf with ", ". 1 found, 0 absent, -1 (400 set; too long, not
- * strings).
+ * into buf with ", ". 1 found, 0 absent (buf untouched), -1 (400 set; too
+ * long, not strings).
  */
 int	 api_param_list(struct api_ctx *ctx, const char *name, char *buf,
 	    size_t size);

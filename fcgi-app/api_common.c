@@ -271,12 +271,13 @@ api_param_list(struct api_ctx *ctx, const char *name, char *buf, size_t size)
 	size_t i, n, o = 0, len;
 	int rc;
 
+	/* Absent: buf keeps the caller's default. */
 	if (size == 0)
 		return -1;
-	buf[0] = '\0';
 	if ((rc = api_json_field(ctx, name, &v)) < 0)
 		return -1;
 	if (rc == 1 && json_object_is_type(v, json_type_array)) {
+		buf[0] = '\0';
 		n = json_object_array_length(v);
 		for (i = 0; i < n; i++) {
 			e = json_object_array_get_idx(v, i);

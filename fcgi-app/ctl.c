@@ -1,4 +1,5 @@
-/* ctl.c: apitokenctl, the admin command line: migrate, secret, user, token. */
+/* ctl.c: apitokenctl, the admin command line: migrate, secret, user, token;
+ * container, identity and audit live in ctl_scope.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <sodium.h>
 
 #include "conf.h"
+#include "ctl_scope.h"
 #include "db.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -56,6 +58,16 @@ static const char ctl_usage[] =
     "  token create LOGIN [--description TEXT] [--expires-in SECONDS]\n"
     "  token list LOGIN\n"
     "  token revoke ID [--reason TEXT]\n"
+    "  container add NAME | container list\n"
+    "  container grant NAME LOGIN PERMS   PERMS: read,write,manage,access\n"
+    "  container revoke-grant NAME LOGIN\n"
+    "  identity add NAME [--role admin|member|no-access] [--ttl S]\n"
+    "      [--max-ttl S] [--max-uses N] [--trusted-ips \"LIST\"]\n"
+    "  identity set NAME [same options as add] [--disable|--enable]\n"
+    "  identity list\n"
+    "  identity grant NAME CONTAINER viewer|member|admin\n"
+    "  identity token NAME [--description TEXT]\n"
+    "  audit [--token PUBLIC_ID] [--action A] [--limit N]\n"
     "\n"
     "  -c FILE  configuration file (default " SYSCONF_FILE ")\n"
     "Each command takes --help.\n";
@@ -489,6 +501,7 @@ int
 main(int argc, char *argv[])
 {
 	static struct ctl c;
+	struct ctl_scope sc = { &c.conf, NULL, &c.db, &c.db_open };
 	char err[1024];
 	int ch, rc;
 
@@ -527,6 +540,7 @@ main(int argc, char *argv[])
 	/* Errors of the library layers go to stderr, never a secret. */
 	log_open(NULL, LOG_LEVEL_WARN);
 	log_set_role("ctl", -1);
+	sc.conf_path = c.conf_path;	/* -c may have changed it */
 	if (strcmp(argv[0], "migrate") == 0)
 		rc = ctl_migrate(&c, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "secret") == 0)
@@ -535,6 +549,12 @@ main(int argc, char *argv[])
 		rc = ctl_user(&c, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "token") == 0)
 		rc = ctl_token(&c, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "container") == 0)
+		rc = ctl_container(&sc, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "identity") == 0)
+		rc = ctl_identity(&sc, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "audit") == 0)
+		rc = ctl_audit(&sc, argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "apitokenctl: unknown command \"%s\"\n\n",
 		    argv[0]);
