@@ -35,13 +35,15 @@ container_load(struct api_ctx *ctx, struct store_container *c,
     int64_t *perms)
 {
 	int64_t id;
-	int rc;
+	int rc, prc;
 
 	if (api_path_id(ctx, 0, "no_such_container", &id) == -1)
 		return 0;
-	if ((rc = store_container_by_id(&ctx->app->db, id, c)) < 0 ||
-	    (rc == 1 && (rc = scope_perms(ctx->app, &ctx->caller, id, perms)) <
-	    0)) {
+	*perms = 0;
+	if ((rc = store_container_by_id(&ctx->app->db, id, c)) == 1 &&
+	    (prc = scope_perms(ctx->app, &ctx->caller, id, perms)) != DB_OK)
+		rc = prc;
+	if (rc < 0) {
 		api_db_error(ctx, rc);
 		return 0;
 	}
