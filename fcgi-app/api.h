@@ -111,7 +111,7 @@ enum http_status api_conflict(struct api_ctx *ctx, const char *reason);
  */
 enum http_status api_insufficient_scope(struct api_ctx *ctx, unsigned flag,
 	    int64_t container_id);
-/* A whole number in [min, max]: 1 found, 0 absent, -1 (400 set). */
+/* A whole number in [min, max]: 1 found, 0 absent or empty, -1 (400 set). */
 int	 api_param_i64(struct api_ctx *ctx, const char *name, int64_t min,
 	    int64_t max, int64_t *v);
 /* true/false (JSON boolean, or "true"/"false"/"1"/"0"). */
@@ -134,8 +134,14 @@ int	 api_path_id(struct api_ctx *ctx, int i, const char *what, int64_t *id);
 void	 api_actor(const struct api_ctx *ctx, struct lifecycle_actor *who);
 /* A token as management answers show it (see doc/api.md). */
 json_object *api_token_json(const struct store_token *t, int64_t now);
-/* Adds the one-time plain token and answers 201 with o. */
-enum http_status api_created_token(struct api_ctx *ctx, json_object *o,
-	    struct lifecycle_new *nt);
+/*
+ * Mints the token of spec for the caller and answers 201 with the token
+ * object and the one-time plain token.
+ */
+enum http_status api_mint(struct api_ctx *ctx, const struct lifecycle_spec *spec);
+/* {"key": arr} with 200; or, when rc is a store failure, frees arr and
+ * answers that. */
+enum http_status api_list_answer(struct api_ctx *ctx, const char *key,
+	    json_object *arr, int rc);
 
 #endif

@@ -235,8 +235,9 @@ api_param_i64(struct api_ctx *ctx, const char *name, int64_t min,
 	const char *s = NULL;
 	int rc;
 
-	if ((rc = api_param(ctx, name, &s)) <= 0)
-		return rc;
+	/* "limit=" is as good as no limit at all: forms send empty fields. */
+	if ((rc = api_param(ctx, name, &s)) <= 0 || s[0] == '\0')
+		return rc < 0 ? -1 : 0;
 	if (util_parse_i64(s, strlen(s), min, max, v) == -1) {
 		api_bad_field(ctx, name);
 		return -1;
@@ -367,13 +368,16 @@ api_actor(const struct api_ctx *ctx, struct lifecycle_actor *who)
 }
 
 enum http_status
-api_created_token(struct api_ctx *ctx, json_object *o,
-    struct lifecycle_new *nt)
+api_list_answer(struct api_ctx *ctx, const char *key, json_object *arr, int rc)
 {
-	json_object_object_add(o, "apiToken", json_object_new_string(nt->token));
-	sodium_memzero(nt->token, sizeof(nt->token));
-	log_info("token_created", "id=%s hint=%s by=%lld", nt->public_id,
-	    nt->hint, (long long)ctx->caller.user.id);
-	http_json(ctx->res, HTTP_CREATED, o);
-	return HTTP_CREATED;
+	json_object *o;
+
+	if (rc != DB_OK) {
+		json_object_put(arr);
+		return api_db_error(ctx, rc);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, key, arr);
+	http_json(ctx->res, HTTP_OK, o);
+	return HTTP_OK;
 }

@@ -12,39 +12,6 @@
 #include "token.h"
 #include "util.h"
 
-#define EXPIRES_IN_CAP	(10LL * 366 * 24 * 3600)	/* ten years */
-
-/* Reads and checks description and expires_in; 0 or -1 (400 set). */
-static int
-create_params(struct api_ctx *ctx, const char **desc, int64_t *expires_at)
-{
-	const struct conf *c = ctx->app->conf;
-	const char *exp = NULL;
-	int64_t secs, max = c->token_max_ttl ? c->token_max_ttl : EXPIRES_IN_CAP;
-	long chars;
-
-	*desc = "";
-	if (api_param(ctx, "description", desc) < 0)
-		return -1;
-	if (*desc == NULL)
-		*desc = "";
-	chars = util_utf8_len(*desc, strlen(*desc));
-	if (chars < 0 || chars > STORE_DESCRIPTION_MAX) {
-		api_bad_request(ctx, "invalid_field");
-		return -1;
-	}
-	if (api_param(ctx, "expires_in", &exp) < 0)
-		return -1;
-	secs = c->token_default_ttl;
-	if (exp != NULL && exp[0] != '\0' &&
-	    util_parse_i64(exp, strlen(exp), 1, max, &secs) == -1) {
-		api_bad_request(ctx, "invalid_field");
-		return -1;
-	}
-	*expires_at = secs > 0 ? ctx->now + secs * 1000 : 0;
-	return 0;
-}
-
 enum http_status
 api_create_token(struct api_ctx *ctx)
 {
@@ -60,7 +27,7 @@ api_create_token(struct api_ctx *ctx)
 	/* Only a person with full rights mints: never a scoped token. */
 	if (!scope_user_full(&ctx->caller))
 		return api_insufficient_scope(ctx, 0, 0);
-	if (create_params(ctx, &desc, &expires_at) == -1)
+	if (api_token_common_params(ctx, &desc, &expires_at) == -1)
 		return ctx->res->status;
 	rc = store_token_count_live(&ctx->app->db, ctx->caller.user.id,
 	    ctx->now, &live);
@@ -162,11 +129,14 @@ api_revoke_presented(struct api_ctx *ctx, const char *tok, size_t len,
 	    AUTH_TOKEN_LOOKUP, &t, &reason);
 	if (ar == AUTH_UNAVAILABLE)
 		return DB_UNAVAILABLE;
+	if (ar == AUTH_ERROR)
+		return DB_ERROR;	/* nothing was revoked: never say it was */
 	/* An expired or rotated token may still be revoked; a revoked one is done. */
 	if (t.id == 0 || t.revoked_at != 0 || (ar != AUTH_OK &&
 	    ar != AUTH_DENIED))
 		return DB_OK;
-	who.user_id = t.user_id;
+	/* Whoever holds the token revokes it: no user is named for that. */
+	who.user_id = 0;
 	who.token_id = t.id;
 	who.ip = ctx->req->client_ip;
 	who.user_agent = ctx->req->user_agent;

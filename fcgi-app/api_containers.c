@@ -108,7 +108,6 @@ enum http_status
 api_containers(struct api_ctx *ctx)
 {
 	struct containers_arg a;
-	json_object *o;
 	int rc;
 
 	if (strcmp(ctx->req->method, "POST") == 0)
@@ -117,14 +116,7 @@ api_containers(struct api_ctx *ctx)
 	a.admin = ctx->caller.user.is_admin;
 	rc = store_container_each(&ctx->app->db, ctx->caller.user.id, a.admin,
 	    containers_one, &a);
-	if (rc != DB_OK) {
-		json_object_put(a.arr);
-		return api_db_error(ctx, rc);
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "containers", a.arr);
-	http_json(ctx->res, HTTP_OK, o);
-	return HTTP_OK;
+	return api_list_answer(ctx, "containers", a.arr, rc);
 }
 
 static void
@@ -143,7 +135,7 @@ enum http_status
 api_container_members(struct api_ctx *ctx)
 {
 	struct store_container c;
-	json_object *arr, *o;
+	json_object *arr;
 	int64_t perms;
 	int rc;
 
@@ -152,15 +144,8 @@ api_container_members(struct api_ctx *ctx)
 	if (!(perms & (PERM_MANAGE | PERM_ACCESS)))
 		return api_insufficient_scope(ctx, PERM_MANAGE, c.id);
 	arr = json_object_new_array();
-	if ((rc = store_member_each(&ctx->app->db, c.id, members_one, arr)) !=
-	    DB_OK) {
-		json_object_put(arr);
-		return api_db_error(ctx, rc);
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "members", arr);
-	http_json(ctx->res, HTTP_OK, o);
-	return HTTP_OK;
+	rc = store_member_each(&ctx->app->db, c.id, members_one, arr);
+	return api_list_answer(ctx, "members", arr, rc);
 }
 
 /* PUT or DELETE /api/containers/{id}/members/{login} */
@@ -172,7 +157,7 @@ api_container_member(struct api_ctx *ctx)
 	unsigned want = 0;
 	char why[512];
 	json_object *o;
-	int64_t perms;
+	int64_t perms, theirs;
 	int rc, changed;
 
 	if (!container_load(ctx, &c, &perms))
@@ -183,6 +168,13 @@ api_container_member(struct api_ctx *ctx)
 		return api_db_error(ctx, rc);
 	if (rc == 0)
 		return api_not_found(ctx, "no_such_user");
+	/* Nobody changes a member who holds a flag they lack themselves. */
+	if ((rc = store_member_perms(&ctx->app->db, c.id, u.id, &theirs)) !=
+	    DB_OK)
+		return api_db_error(ctx, rc);
+	if (perm_missing((unsigned)theirs, (unsigned)perms) != 0)
+		return api_insufficient_scope(ctx,
+		    perm_missing((unsigned)theirs, (unsigned)perms), c.id);
 	if (strcmp(ctx->req->method, "DELETE") == 0) {
 		rc = store_member_delete(&ctx->app->db, c.id, u.id, &changed);
 		if (rc != DB_OK)
@@ -201,6 +193,8 @@ api_container_member(struct api_ctx *ctx)
 		return ctx->res->status;
 	if (rc == 0)
 		return api_missing_field(ctx, "permissions");
+	if (want == 0)	/* a member without flags: DELETE says it better */
+		return api_bad_field(ctx, "permissions");
 	/* Nobody hands out a flag they do not hold themselves. */
 	if (perm_missing(want, (unsigned)perms) != 0)
 		return api_insufficient_scope(ctx,
@@ -224,10 +218,7 @@ enum http_status
 api_container_token_create(struct api_ctx *ctx)
 {
 	struct store_container c;
-	struct lifecycle_actor who;
 	struct lifecycle_spec spec;
-	struct lifecycle_new nt;
-	struct store_token t;
 	const char *desc, *reason = NULL;
 	unsigned want = 0;
 	int64_t perms, expires_at;
@@ -257,14 +248,7 @@ api_container_token_create(struct api_ctx *ctx)
 	spec.description = desc;
 	spec.reason = reason;
 	spec.expires_at = expires_at;
-	api_actor(ctx, &who);
-	rc = lifecycle_create(&ctx->app->db, ctx->app->conf->token_prefix,
-	    ctx->app->secret, &spec, ctx->now, &who, &nt);
-	if (rc != DB_OK)
-		return api_db_error(ctx, rc);
-	if ((rc = store_token_by_public_id(&ctx->app->db, nt.public_id, &t)) != 1)
-		return api_db_error(ctx, rc < 0 ? rc : DB_ERROR);
-	return api_created_token(ctx, api_token_json(&t, ctx->now), &nt);
+	return api_mint(ctx, &spec);
 }
 
 /* The reference scoped route: does the caller hold a flag right now? */

@@ -159,21 +159,14 @@ identities_one(const struct store_identity *i, void *arg)
 enum http_status
 api_identities(struct api_ctx *ctx)
 {
-	json_object *arr, *o;
+	json_object *arr;
 	int rc;
 
 	if (strcmp(ctx->req->method, "POST") == 0)
 		return identities_create(ctx);
 	arr = json_object_new_array();
-	if ((rc = store_identity_each(&ctx->app->db, identities_one, arr)) !=
-	    DB_OK) {
-		json_object_put(arr);
-		return api_db_error(ctx, rc);
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "identities", arr);
-	http_json(ctx->res, HTTP_OK, o);
-	return HTTP_OK;
+	rc = store_identity_each(&ctx->app->db, identities_one, arr);
+	return api_list_answer(ctx, "identities", arr, rc);
 }
 
 static void
@@ -327,14 +320,10 @@ enum http_status
 api_identity_token_create(struct api_ctx *ctx)
 {
 	struct store_identity i;
-	struct lifecycle_actor who;
 	struct lifecycle_spec spec;
-	struct lifecycle_new nt;
-	struct store_token t;
 	const char *desc = "";
 	char ips[STORE_CIDRS_MAX + 1];
 	int64_t ttl, max_ttl, max_uses;
-	int rc;
 
 	if (!identity_load(ctx, &i))
 		return ctx->res->status;
@@ -354,12 +343,5 @@ api_identity_token_create(struct api_ctx *ctx)
 	spec.ttl_ms = ttl * 1000;
 	spec.max_uses = max_uses;
 	spec.trusted_cidrs = ips;
-	api_actor(ctx, &who);
-	rc = lifecycle_create(&ctx->app->db, ctx->app->conf->token_prefix,
-	    ctx->app->secret, &spec, ctx->now, &who, &nt);
-	if (rc != DB_OK)
-		return api_db_error(ctx, rc);
-	if ((rc = store_token_by_public_id(&ctx->app->db, nt.public_id, &t)) != 1)
-		return api_db_error(ctx, rc < 0 ? rc : DB_ERROR);
-	return api_created_token(ctx, api_token_json(&t, ctx->now), &nt);
+	return api_mint(ctx, &spec);
 }

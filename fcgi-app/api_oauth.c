@@ -34,6 +34,40 @@ introspect_may_see(struct api_ctx *ctx, const struct store_token *t)
 	return store_token_visible(&ctx->app->db, t, c->user.id);
 }
 
+/*
+ * The token to introspect or revoke, from the body only: a token in a URL
+ * ends up in access logs. 1 found, 0 absent, -1 with 400 set.
+ */
+static int
+oauth_token_param(struct api_ctx *ctx, const char **tok)
+{
+	const char *q = ctx->req->query, *v;
+
+	if (http_form_get(ctx->req->arena, q, strlen(q), "token", &v) != 0) {
+		api_bad_request(ctx, "token_in_url");
+		return -1;
+	}
+	return api_param(ctx, "token", tok);
+}
+
+/*
+ * What the token may do: for one bound to a container, its effective
+ * flags there right now; otherwise its ceiling (nothing for an identity
+ * with org role no-access), since the rest depends on the container.
+ */
+static int
+introspect_scope(struct api_ctx *ctx, const struct store_token *t,
+    int64_t *mask)
+{
+	if (t->container_id != 0)
+		return scope_token_perms(ctx->app, t, t->container_id, mask);
+	*mask = t->permissions & PERM_ALL;
+	if (strcmp(t->kind, "identity") == 0 &&
+	    perm_org_role(t->identity_role) == PERM_ORG_NONE)
+		*mask = 0;
+	return DB_OK;
+}
+
 enum http_status
 api_introspect(struct api_ctx *ctx)
 {
@@ -43,10 +77,11 @@ api_introspect(struct api_ctx *ctx)
 	struct store_token t;
 	const char *tok = NULL;
 	json_object *o;
+	int64_t mask;
 	size_t len;
 	int rc;
 
-	if ((rc = api_param(ctx, "token", &tok)) < 0)
+	if ((rc = oauth_token_param(ctx, &tok)) < 0)
 		return ctx->res->status;
 	if (rc == 0)
 		return api_missing_field(ctx, "token");
@@ -63,7 +98,9 @@ api_introspect(struct api_ctx *ctx)
 		return api_db_error(ctx, rc);
 	if (rc == 0)
 		return introspect_inactive(ctx);
-	perm_scope((unsigned)t.permissions, scope, sizeof(scope));
+	if ((rc = introspect_scope(ctx, &t, &mask)) != DB_OK)
+		return api_db_error(ctx, rc);
+	perm_scope((unsigned)mask, scope, sizeof(scope));
 	if (t.identity_id != 0)
 		snprintf(sub, sizeof(sub), "identity:%s", t.identity_name);
 	else
@@ -98,7 +135,7 @@ api_revoke(struct api_ctx *ctx)
 	const char *tok = NULL;
 	int rc;
 
-	if ((rc = api_param(ctx, "token", &tok)) < 0)
+	if ((rc = oauth_token_param(ctx, &tok)) < 0)
 		return ctx->res->status;
 	if (rc == 1 && tok[0] != '\0' &&
 	    (rc = api_revoke_presented(ctx, tok, strlen(tok), "rfc7009")) !=

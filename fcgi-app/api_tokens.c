@@ -2,6 +2,8 @@
  * renew, events. */
 #include <string.h>
 
+#include <sodium.h>
+
 #include "api.h"
 #include "log.h"
 #include "perm.h"
@@ -131,6 +133,46 @@ missing:
 	return 0;
 }
 
+/*
+ * Reads a new token back, so the answer is exactly what GET
+ * /api/tokens/{id} shows, and answers 201 with its one-time plain text.
+ */
+static enum http_status
+token_created(struct api_ctx *ctx, struct lifecycle_new *nt)
+{
+	struct store_token t;
+	json_object *o;
+	int rc;
+
+	rc = store_token_by_public_id(&ctx->app->db, nt->public_id, &t);
+	if (rc != 1) {
+		sodium_memzero(nt->token, sizeof(nt->token));
+		return api_db_error(ctx, rc < 0 ? rc : DB_ERROR);
+	}
+	o = api_token_json(&t, ctx->now);
+	json_object_object_add(o, "apiToken", json_object_new_string(nt->token));
+	sodium_memzero(nt->token, sizeof(nt->token));
+	http_json(ctx->res, HTTP_CREATED, o);
+	return HTTP_CREATED;
+}
+
+enum http_status
+api_mint(struct api_ctx *ctx, const struct lifecycle_spec *spec)
+{
+	struct lifecycle_actor who;
+	struct lifecycle_new nt;
+	int rc;
+
+	api_actor(ctx, &who);
+	rc = lifecycle_create(&ctx->app->db, ctx->app->conf->token_prefix,
+	    ctx->app->secret, spec, ctx->now, &who, &nt);
+	if (rc != DB_OK)
+		return api_db_error(ctx, rc);
+	log_info("token_created", "id=%s hint=%s kind=%s by=%lld", nt.public_id,
+	    nt.hint, spec->kind, (long long)ctx->caller.user.id);
+	return token_created(ctx, &nt);
+}
+
 static enum http_status
 token_answer(struct api_ctx *ctx, int status, const struct store_token *t)
 {
@@ -164,10 +206,7 @@ tokens_create(struct api_ctx *ctx)
 {
 	const struct conf *c = ctx->app->conf;
 	struct store_container con;
-	struct lifecycle_actor who;
 	struct lifecycle_spec spec;
-	struct lifecycle_new nt;
-	struct store_token t;
 	const char *desc;
 	unsigned want = PERM_ALL;
 	int64_t expires_at, cid = 0, have, live;
@@ -204,14 +243,7 @@ tokens_create(struct api_ctx *ctx)
 	spec.permissions = want;
 	spec.description = desc;
 	spec.expires_at = expires_at;
-	api_actor(ctx, &who);
-	rc = lifecycle_create(&ctx->app->db, c->token_prefix, ctx->app->secret,
-	    &spec, ctx->now, &who, &nt);
-	if (rc != DB_OK)
-		return api_db_error(ctx, rc);
-	if ((rc = store_token_by_public_id(&ctx->app->db, nt.public_id, &t)) != 1)
-		return api_db_error(ctx, rc < 0 ? rc : DB_ERROR);
-	return api_created_token(ctx, api_token_json(&t, ctx->now), &nt);
+	return api_mint(ctx, &spec);
 }
 
 struct tokens_arg {
@@ -409,8 +441,8 @@ api_token_rotate(struct api_ctx *ctx)
 {
 	struct lifecycle_actor who;
 	struct lifecycle_new nt;
-	struct store_token t, n;
-	int64_t overlap = 0;
+	struct store_token t;
+	int64_t overlap = 0, have;
 	int rc, rotated;
 
 	if (!token_load(ctx, &t))
@@ -421,6 +453,20 @@ api_token_rotate(struct api_ctx *ctx)
 		return api_conflict(ctx, "token_revoked");
 	if (t.superseded_at != 0)
 		return api_conflict(ctx, "already_rotated");
+	/*
+	 * The new token acts with the creator's rights: someone else who may
+	 * see it (an access holder) must hold every flag it has, or rotation
+	 * would hand them more than they could mint themselves.
+	 */
+	if (t.user_id != ctx->caller.user.id && !scope_admin(&ctx->caller)) {
+		if ((rc = scope_perms(ctx->app, &ctx->caller, t.container_id,
+		    &have)) != DB_OK)
+			return api_db_error(ctx, rc);
+		if (perm_missing((unsigned)t.permissions, (unsigned)have) != 0)
+			return api_insufficient_scope(ctx,
+			    perm_missing((unsigned)t.permissions, (unsigned)have),
+			    t.container_id);
+	}
 	api_actor(ctx, &who);
 	rc = lifecycle_rotate(&ctx->app->db, ctx->app->conf->token_prefix,
 	    ctx->app->secret, &t, overlap * 1000, ctx->now, &who, &nt,
@@ -429,9 +475,9 @@ api_token_rotate(struct api_ctx *ctx)
 		return api_db_error(ctx, rc);
 	if (!rotated)	/* rotated or revoked by someone else meanwhile */
 		return api_conflict(ctx, "already_rotated");
-	if ((rc = store_token_by_public_id(&ctx->app->db, nt.public_id, &n)) != 1)
-		return api_db_error(ctx, rc < 0 ? rc : DB_ERROR);
-	return api_created_token(ctx, api_token_json(&n, ctx->now), &nt);
+	log_info("token_rotated", "old=%s new=%s by=%lld", t.public_id,
+	    nt.public_id, (long long)ctx->caller.user.id);
+	return token_created(ctx, &nt);
 }
 
 enum http_status

@@ -160,6 +160,7 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 	struct lifecycle_actor who;
 	uint8_t hash[TOKEN_HASH_LEN];
 	const char *why;
+	int64_t revoked;
 	int rc;
 
 	t->id = 0;
@@ -185,23 +186,30 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 		*reason = why;
 		return why == NULL ? AUTH_OK : AUTH_DENIED;
 	}
-	if (why != NULL && strcmp(why, "token_rotated") == 0) {
+	/*
+	 * A rotated-out token used after its overlap is a reuse, even when it
+	 * was revoked since (a tidy owner revokes old tokens): the family goes.
+	 */
+	if (t->superseded_at != 0 && now >= t->overlap_until) {
 		who.user_id = t->user_id;
 		who.token_id = t->id;
 		who.ip = r->client_ip;
 		who.user_agent = r->user_agent;
-		if ((rc = lifecycle_reuse(&app->db, t, now, &who)) != DB_OK)
+		rc = lifecycle_reuse(&app->db, t, now, &who, &revoked);
+		if (rc != DB_OK)
 			return rc == DB_UNAVAILABLE ? AUTH_UNAVAILABLE :
 			    AUTH_ERROR;
-		log_warn("token_reuse", "id=%s hint=%s ip=%s", t->public_id,
-		    t->hint, r->client_ip);
+		if (revoked > 0)
+			log_warn("token_reuse", "id=%s hint=%s ip=%s revoked=%lld",
+			    t->public_id, t->hint, r->client_ip,
+			    (long long)revoked);
 	}
 	/* The database counts uses exactly; the row we read may be stale. */
 	if (why != NULL && strcmp(why, "token_uses_exhausted") == 0)
 		why = NULL;
 	if (why != NULL) {
 		/* A reuse has its own event, written above. */
-		if (strcmp(why, "token_rotated") != 0)
+		if (t->superseded_at == 0 || now < t->overlap_until)
 			auth_audit_denied(app, r, t, now, why);
 		*reason = why;
 		return AUTH_DENIED;

@@ -2,7 +2,6 @@
  * container, identity and audit live in ctl_scope.c. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "conf.h"
 #include "ctl_scope.h"
+#include "ctl_util.h"
 #include "db.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -37,13 +37,6 @@ static const struct option ctl_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
-};
-
-struct ctl {
-	struct conf	 conf;
-	const char	*conf_path;
-	struct db	 db;
-	int		 db_open;
 };
 
 static const char ctl_usage[] =
@@ -71,72 +64,6 @@ static const char ctl_usage[] =
     "\n"
     "  -c FILE  configuration file (default " SYSCONF_FILE ")\n"
     "Each command takes --help.\n";
-
-static int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-ctl_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("apitokenctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-static int
-ctl_is_help(int argc, char **argv)
-{
-	int i;
-
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return 1;
-	return 0;
-}
-
-static int
-ctl_db(struct ctl *c, unsigned long flags)
-{
-	if (c->db_open)
-		return 0;
-	db_init(&c->db, &c->conf, flags);
-	if (db_connect(&c->db) != DB_OK) {
-		fprintf(stderr, "apitokenctl: cannot connect to MariaDB "
-		    "([database] in %s; details in the log above)\n",
-		    c->conf_path);
-		return -1;
-	}
-	c->db_open = 1;
-	return 0;
-}
-
-static int
-ctl_db_error(int rc)
-{
-	if (rc == DB_UNAVAILABLE)
-		return ctl_fail("%s", "database unavailable");
-	return ctl_fail("%s", "database error (see the log line above)");
-}
-
-/* [A-Za-z0-9._@-]{1,64}: logins appear in URLs and logs. */
-static int
-ctl_login_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > STORE_LOGIN_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
-		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '.' || s[i] == '_' || s[i] == '@' || s[i] == '-'))
-			return 0;
-	return 1;
-}
 
 static int
 ctl_read_line(FILE *f, char *buf, size_t size)
@@ -265,19 +192,12 @@ ctl_secret(struct ctl *c, int argc, char **argv)
 static int
 ctl_find_user(struct ctl *c, const char *login, struct store_user *u)
 {
-	int rc;
-
 	if (!ctl_login_ok(login))
 		return ctl_fail("invalid login \"%s\": 1-64 of A-Z a-z 0-9 . _ "
 		    "@ -", login);
 	if (ctl_db(c, 0) == -1)
 		return 1;
-	rc = store_user_by_login(&c->db, login, u);
-	if (rc < 0)
-		return ctl_db_error(rc);
-	if (rc == 0)
-		return ctl_fail("no such user \"%s\"", login);
-	return 0;
+	return ctl_found(store_user_by_login(&c->db, login, u), "user", login);
 }
 
 static void
@@ -381,14 +301,10 @@ ctl_print_token(const struct store_token *t, void *arg)
 static int
 ctl_token_create(struct ctl *c, int argc, char **argv)
 {
-	uint8_t secret[TOKEN_SECRET_LEN];
-	struct lifecycle_actor who = { 0, 0, "", "apitokenctl" };
 	struct lifecycle_spec spec;
-	struct lifecycle_new nt;
 	struct store_user u;
 	const char *desc = "";
 	int64_t secs = c->conf.token_default_ttl, now = util_now_ms();
-	char err[512];
 	long chars;
 	int i, rc;
 
@@ -411,25 +327,13 @@ ctl_token_create(struct ctl *c, int argc, char **argv)
 		    "of UTF-8");
 	if ((rc = ctl_find_user(c, argv[1], &u)) != 0)
 		return rc;
-	if (secret_load(c->conf.secret_file, secret, err, sizeof(err)) == -1)
-		return ctl_fail("%s", err);
 	memset(&spec, 0, sizeof(spec));
 	spec.kind = "personal";
 	spec.user_id = u.id;
 	spec.permissions = PERM_ALL;
 	spec.description = desc;
 	spec.expires_at = secs > 0 ? now + secs * 1000 : 0;
-	rc = lifecycle_create(&c->db, c->conf.token_prefix, secret, &spec, now,
-	    &who, &nt);
-	sodium_memzero(secret, sizeof(secret));
-	if (rc != DB_OK)
-		return ctl_db_error(rc);
-	/* The token alone on stdout, so scripts can capture it. */
-	printf("%s\n", nt.token);
-	fprintf(stderr, "created token %s (%s) for %s; it is shown only "
-	    "once\n", nt.public_id, nt.hint, u.login);
-	sodium_memzero(nt.token, sizeof(nt.token));
-	return 0;
+	return ctl_mint(c, &spec, now, u.login);
 }
 
 static int
@@ -486,10 +390,8 @@ ctl_token(struct ctl *c, int argc, char **argv)
 	if (ctl_db(c, 0) == -1)
 		return 1;
 	rc = store_token_by_public_id(&c->db, argv[1], &t);
-	if (rc < 0)
-		return ctl_db_error(rc);
-	if (rc == 0)
-		return ctl_fail("no such token \"%s\"", argv[1]);
+	if ((rc = ctl_found(rc, "token", argv[1])) != 0)
+		return rc;
 	rc = lifecycle_revoke(&c->db, t.id, now, reason, &who, &changed);
 	if (rc != DB_OK)
 		return ctl_db_error(rc);
@@ -501,7 +403,6 @@ int
 main(int argc, char *argv[])
 {
 	static struct ctl c;
-	struct ctl_scope sc = { &c.conf, NULL, &c.db, &c.db_open };
 	char err[1024];
 	int ch, rc;
 
@@ -540,7 +441,6 @@ main(int argc, char *argv[])
 	/* Errors of the library layers go to stderr, never a secret. */
 	log_open(NULL, LOG_LEVEL_WARN);
 	log_set_role("ctl", -1);
-	sc.conf_path = c.conf_path;	/* -c may have changed it */
 	if (strcmp(argv[0], "migrate") == 0)
 		rc = ctl_migrate(&c, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "secret") == 0)
@@ -550,11 +450,11 @@ main(int argc, char *argv[])
 	else if (strcmp(argv[0], "token") == 0)
 		rc = ctl_token(&c, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "container") == 0)
-		rc = ctl_container(&sc, argc - 1, argv + 1);
+		rc = ctl_container(&c, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "identity") == 0)
-		rc = ctl_identity(&sc, argc - 1, argv + 1);
+		rc = ctl_identity(&c, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "audit") == 0)
-		rc = ctl_audit(&sc, argc - 1, argv + 1);
+		rc = ctl_audit(&c, argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "apitokenctl: unknown command \"%s\"\n\n",
 		    argv[0]);

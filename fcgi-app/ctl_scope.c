@@ -3,17 +3,13 @@
  * the HTTP routes (api_containers.c, api_identities.c), without the caller
  * checks: whoever runs this tool already holds the database credentials.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <sodium.h>
 
 #include "cidr.h"
 #include "ctl_scope.h"
 #include "lifecycle.h"
 #include "perm.h"
-#include "secret.h"
 #include "store_audit.h"
 #include "store_containers.h"
 #include "store_identities.h"
@@ -69,84 +65,12 @@ struct ctl_id_opts {
 	int		 given;		/* how many options */
 };
 
-/* ctl.c keeps its helpers static; these mirror them for the same output. */
-static int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-ctl_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("apitokenctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-static int
-ctl_is_help(int argc, char **argv)
-{
-	int i;
-
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return 1;
-	return 0;
-}
-
 /* --help on stdout; a missing subcommand is a usage error on stderr. */
 static int
 ctl_usage(const char *text, int argc)
 {
 	fputs(text, argc >= 1 ? stdout : stderr);
 	return argc >= 1 ? 0 : 2;
-}
-
-static int
-ctl_open_db(struct ctl_scope *s)
-{
-	if (*s->db_open)
-		return 0;
-	db_init(s->db, s->conf, 0);
-	if (db_connect(s->db) != DB_OK) {
-		fprintf(stderr, "apitokenctl: cannot connect to MariaDB "
-		    "([database] in %s; details in the log above)\n",
-		    s->conf_path);
-		return -1;
-	}
-	*s->db_open = 1;
-	return 0;
-}
-
-static int
-ctl_db_error(int rc)
-{
-	if (rc == DB_UNAVAILABLE)
-		return ctl_fail("%s", "database unavailable");
-	return ctl_fail("%s", "database error (see the log line above)");
-}
-
-static int
-ctl_char_ok(char ch, const char *extra)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9') || (ch != '\0' && strchr(extra, ch) != NULL);
-}
-
-/* Logins [A-Za-z0-9._@-]{1,64}, names [A-Za-z0-9._-]{1,64}, as the API. */
-static int
-ctl_word_ok(const char *s, size_t max, const char *extra)
-{
-	size_t i, n = strnlen(s, max + 1);
-
-	if (n == 0 || n > max)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!ctl_char_ok(s[i], extra))
-			return 0;
-	return 1;
 }
 
 static int
@@ -159,13 +83,13 @@ ctl_bad_name(const char *what, const char *s)
 static int
 ctl_name_arg(const char *what, const char *s)
 {
-	return ctl_word_ok(s, STORE_NAME_MAX, "._-") ? 0 : ctl_bad_name(what, s);
+	return ctl_name_ok(s) ? 0 : ctl_bad_name(what, s);
 }
 
 static int
 ctl_login_arg(const char *s)
 {
-	if (ctl_word_ok(s, STORE_LOGIN_MAX, "._@-"))
+	if (ctl_login_ok(s))
 		return 0;
 	return ctl_fail("invalid login \"%.*s\": 1-64 of A-Z a-z 0-9 . _ @ -",
 	    CTL_ARG_SHOWN, s);
@@ -180,47 +104,31 @@ ctl_unknown_arg(const char *cmd, const char *arg)
 
 /* Lookups: 0 found, else the exit status after the message. */
 static int
-ctl_find_user(struct ctl_scope *s, const char *login, struct store_user *u)
+ctl_find_user(struct ctl *c, const char *login, struct store_user *u)
 {
-	int rc;
-
-	if (ctl_login_arg(login) != 0 || ctl_open_db(s) == -1)
+	if (ctl_login_arg(login) != 0 || ctl_db(c, 0) == -1)
 		return 1;
-	if ((rc = store_user_by_login(s->db, login, u)) < 0)
-		return ctl_db_error(rc);
-	if (rc == 0)
-		return ctl_fail("no such user \"%s\"", login);
-	return 0;
+	return ctl_found(store_user_by_login(&c->db, login, u), "user", login);
 }
 
 static int
-ctl_find_container(struct ctl_scope *s, const char *name,
-    struct store_container *c)
+ctl_find_container(struct ctl *c, const char *name,
+    struct store_container *ct)
 {
-	int rc;
-
-	if (ctl_name_arg("container", name) != 0 || ctl_open_db(s) == -1)
+	if (ctl_name_arg("container", name) != 0 || ctl_db(c, 0) == -1)
 		return 1;
-	if ((rc = store_container_by_name(s->db, name, c)) < 0)
-		return ctl_db_error(rc);
-	if (rc == 0)
-		return ctl_fail("no such container \"%s\"", name);
-	return 0;
+	return ctl_found(store_container_by_name(&c->db, name, ct),
+	    "container", name);
 }
 
 static int
-ctl_find_identity(struct ctl_scope *s, const char *name,
+ctl_find_identity(struct ctl *c, const char *name,
     struct store_identity *ident)
 {
-	int rc;
-
-	if (ctl_name_arg("identity", name) != 0 || ctl_open_db(s) == -1)
+	if (ctl_name_arg("identity", name) != 0 || ctl_db(c, 0) == -1)
 		return 1;
-	if ((rc = store_identity_by_name(s->db, name, ident)) < 0)
-		return ctl_db_error(rc);
-	if (rc == 0)
-		return ctl_fail("no such identity \"%s\"", name);
-	return 0;
+	return ctl_found(store_identity_by_name(&c->db, name, ident),
+	    "identity", name);
 }
 
 /*
@@ -229,7 +137,7 @@ ctl_find_identity(struct ctl_scope *s, const char *name,
  * made, so a failure here says so instead of pretending nothing happened.
  */
 static int
-ctl_audit_change(struct ctl_scope *s, const char *action, const char *why)
+ctl_audit_change(struct ctl *c, const char *action, const char *why)
 {
 	struct store_audit_event e;
 	int rc;
@@ -241,7 +149,7 @@ ctl_audit_change(struct ctl_scope *s, const char *action, const char *why)
 	e.ip = "";
 	e.user_agent = "apitokenctl";
 	e.reason = why;
-	if ((rc = store_audit_add(s->db, &e)) != DB_OK)
+	if ((rc = store_audit_add(&c->db, &e)) != DB_OK)
 		return ctl_fail("%s was done, but its audit row could not be "
 		    "written (%s)", action, rc == DB_UNAVAILABLE ?
 		    "database unavailable" : "database error");
@@ -265,7 +173,7 @@ ctl_print_container(const struct store_container *c, void *arg)
 }
 
 static int
-ctl_container_add(struct ctl_scope *s, int argc, char **argv)
+ctl_container_add(struct ctl *c, int argc, char **argv)
 {
 	char why[STORE_NAME_MAX + 64];
 	int64_t id;
@@ -273,16 +181,16 @@ ctl_container_add(struct ctl_scope *s, int argc, char **argv)
 
 	if (argc != 2)
 		return ctl_fail("%s", "container add takes one NAME");
-	if (ctl_name_arg("container", argv[1]) != 0 || ctl_open_db(s) == -1)
+	if (ctl_name_arg("container", argv[1]) != 0 || ctl_db(c, 0) == -1)
 		return 1;
-	rc = store_container_insert(s->db, argv[1], util_now_ms(), 0, &id);
+	rc = store_container_insert(&c->db, argv[1], util_now_ms(), 0, &id);
 	if (rc == DB_DUPLICATE)
 		return ctl_fail("container \"%s\" already exists", argv[1]);
 	if (rc != DB_OK)
 		return ctl_db_error(rc);
 	snprintf(why, sizeof(why), "container=%lld name=%s", (long long)id,
 	    argv[1]);
-	if ((rc = ctl_audit_change(s, "container.create", why)) != 0)
+	if ((rc = ctl_audit_change(c, "container.create", why)) != 0)
 		return rc;
 	printf("container %s created (id %lld)\n", argv[1], (long long)id);
 	return 0;
@@ -307,9 +215,9 @@ ctl_parse_perms(const char *s, unsigned *mask)
 }
 
 static int
-ctl_container_grant(struct ctl_scope *s, int argc, char **argv)
+ctl_container_grant(struct ctl *c, int argc, char **argv)
 {
-	struct store_container c;
+	struct store_container ct;
 	struct store_user u;
 	char why[512], names[64];
 	unsigned mask;
@@ -321,25 +229,25 @@ ctl_container_grant(struct ctl_scope *s, int argc, char **argv)
 	if ((rc = ctl_name_arg("container", argv[1])) != 0 ||
 	    (rc = ctl_login_arg(argv[2])) != 0 ||
 	    (rc = ctl_parse_perms(argv[3], &mask)) != 0 ||
-	    (rc = ctl_find_container(s, argv[1], &c)) != 0 ||
-	    (rc = ctl_find_user(s, argv[2], &u)) != 0)
+	    (rc = ctl_find_container(c, argv[1], &ct)) != 0 ||
+	    (rc = ctl_find_user(c, argv[2], &u)) != 0)
 		return rc;
-	rc = store_member_set(s->db, c.id, u.id, mask, util_now_ms(), 0);
+	rc = store_member_set(&c->db, ct.id, u.id, mask, util_now_ms(), 0);
 	if (rc != DB_OK)
 		return ctl_db_error(rc);
 	snprintf(why, sizeof(why), "container=%lld user=%s permissions=%u",
-	    (long long)c.id, u.login, mask);
-	if ((rc = ctl_audit_change(s, "member.grant", why)) != 0)
+	    (long long)ct.id, u.login, mask);
+	if ((rc = ctl_audit_change(c, "member.grant", why)) != 0)
 		return rc;
 	perm_scope(mask, names, sizeof(names));
-	printf("%s now has %s on container %s\n", u.login, names, c.name);
+	printf("%s now has %s on container %s\n", u.login, names, ct.name);
 	return 0;
 }
 
 static int
-ctl_container_revoke(struct ctl_scope *s, int argc, char **argv)
+ctl_container_revoke(struct ctl *c, int argc, char **argv)
 {
-	struct store_container c;
+	struct store_container ct;
 	struct store_user u;
 	char why[512];
 	int rc, changed;
@@ -348,45 +256,45 @@ ctl_container_revoke(struct ctl_scope *s, int argc, char **argv)
 		return ctl_fail("%s", "container revoke-grant takes NAME LOGIN");
 	if ((rc = ctl_name_arg("container", argv[1])) != 0 ||
 	    (rc = ctl_login_arg(argv[2])) != 0 ||
-	    (rc = ctl_find_container(s, argv[1], &c)) != 0 ||
-	    (rc = ctl_find_user(s, argv[2], &u)) != 0)
+	    (rc = ctl_find_container(c, argv[1], &ct)) != 0 ||
+	    (rc = ctl_find_user(c, argv[2], &u)) != 0)
 		return rc;
-	rc = store_member_delete(s->db, c.id, u.id, &changed);
+	rc = store_member_delete(&c->db, ct.id, u.id, &changed);
 	if (rc != DB_OK)
 		return ctl_db_error(rc);
 	if (!changed)
 		return ctl_fail("%s is not a member of container %s", u.login,
-		    c.name);
-	snprintf(why, sizeof(why), "container=%lld user=%s", (long long)c.id,
+		    ct.name);
+	snprintf(why, sizeof(why), "container=%lld user=%s", (long long)ct.id,
 	    u.login);
-	if ((rc = ctl_audit_change(s, "member.revoke", why)) != 0)
+	if ((rc = ctl_audit_change(c, "member.revoke", why)) != 0)
 		return rc;
-	printf("%s removed from container %s\n", u.login, c.name);
+	printf("%s removed from container %s\n", u.login, ct.name);
 	return 0;
 }
 
 int
-ctl_container(struct ctl_scope *s, int argc, char **argv)
+ctl_container(struct ctl *c, int argc, char **argv)
 {
 	int rc;
 
 	if (argc < 1 || ctl_is_help(argc, argv))
 		return ctl_usage(ctl_container_usage, argc);
 	if (strcmp(argv[0], "add") == 0)
-		return ctl_container_add(s, argc, argv);
+		return ctl_container_add(c, argc, argv);
 	if (strcmp(argv[0], "grant") == 0)
-		return ctl_container_grant(s, argc, argv);
+		return ctl_container_grant(c, argc, argv);
 	if (strcmp(argv[0], "revoke-grant") == 0)
-		return ctl_container_revoke(s, argc, argv);
+		return ctl_container_revoke(c, argc, argv);
 	if (strcmp(argv[0], "list") != 0)
 		return ctl_fail("unknown container command \"%.*s\" (see --help)",
 		    CTL_ARG_SHOWN, argv[0]);
 	if (argc != 1)
 		return ctl_fail("%s", "container list takes no arguments");
-	if (ctl_open_db(s) == -1)
+	if (ctl_db(c, 0) == -1)
 		return 1;
 	printf("id\tname\tcreated\n");
-	rc = store_container_each(s->db, 0, 1, ctl_print_container, NULL);
+	rc = store_container_each(&c->db, 0, 1, ctl_print_container, NULL);
 	return rc == DB_OK ? 0 : ctl_db_error(rc);
 }
 
@@ -531,7 +439,7 @@ ctl_id_why(const struct store_identity *ident, char *why, size_t size)
 }
 
 static int
-ctl_identity_add(struct ctl_scope *s, int argc, char **argv)
+ctl_identity_add(struct ctl *c, int argc, char **argv)
 {
 	struct store_identity ident;
 	struct ctl_id_opts o;
@@ -548,15 +456,15 @@ ctl_identity_add(struct ctl_scope *s, int argc, char **argv)
 	ident.ttl = ident.max_ttl = IDENTITY_TTL_DEFAULT;
 	snprintf(ident.trusted_ips, sizeof(ident.trusted_ips), "%s",
 	    IDENTITY_CIDRS_DEFAULT);
-	if (ctl_id_apply(&o, &ident, now) != 0 || ctl_open_db(s) == -1)
+	if (ctl_id_apply(&o, &ident, now) != 0 || ctl_db(c, 0) == -1)
 		return 1;
-	rc = store_identity_insert(s->db, &ident, now, 0, &ident.id);
+	rc = store_identity_insert(&c->db, &ident, now, 0, &ident.id);
 	if (rc == DB_DUPLICATE)
 		return ctl_fail("identity \"%s\" already exists", ident.name);
 	if (rc != DB_OK)
 		return ctl_db_error(rc);
 	ctl_id_why(&ident, why, sizeof(why));
-	if ((rc = ctl_audit_change(s, "identity.create", why)) != 0)
+	if ((rc = ctl_audit_change(c, "identity.create", why)) != 0)
 		return rc;
 	printf("identity %s created (id %lld)\n", ident.name,
 	    (long long)ident.id);
@@ -564,7 +472,7 @@ ctl_identity_add(struct ctl_scope *s, int argc, char **argv)
 }
 
 static int
-ctl_identity_set(struct ctl_scope *s, int argc, char **argv)
+ctl_identity_set(struct ctl *c, int argc, char **argv)
 {
 	struct store_identity ident;
 	struct ctl_id_opts o;
@@ -578,24 +486,24 @@ ctl_identity_set(struct ctl_scope *s, int argc, char **argv)
 	if (o.given == 0)
 		return ctl_fail("%s", "identity set: nothing to change (see "
 		    "--help)");
-	if ((rc = ctl_find_identity(s, argv[1], &ident)) != 0)
+	if ((rc = ctl_find_identity(c, argv[1], &ident)) != 0)
 		return rc;
 	if (ctl_id_apply(&o, &ident, now) != 0)
 		return 1;
-	if ((rc = store_identity_update(s->db, &ident, now)) != DB_OK)
+	if ((rc = store_identity_update(&c->db, &ident, now)) != DB_OK)
 		return ctl_db_error(rc);
 	ctl_id_why(&ident, why, sizeof(why));
-	if ((rc = ctl_audit_change(s, "identity.update", why)) != 0)
+	if ((rc = ctl_audit_change(c, "identity.update", why)) != 0)
 		return rc;
 	printf("identity %s updated\n", ident.name);
 	return 0;
 }
 
 static int
-ctl_identity_grant(struct ctl_scope *s, int argc, char **argv)
+ctl_identity_grant(struct ctl *c, int argc, char **argv)
 {
 	struct store_identity ident;
-	struct store_container c;
+	struct store_container ct;
 	char why[128];
 	int rc;
 
@@ -607,19 +515,19 @@ ctl_identity_grant(struct ctl_scope *s, int argc, char **argv)
 	if (perm_role_mask(argv[3]) < 0)
 		return ctl_fail("role \"%.*s\": want viewer, member or admin",
 		    CTL_ARG_SHOWN, argv[3]);
-	if ((rc = ctl_find_identity(s, argv[1], &ident)) != 0 ||
-	    (rc = ctl_find_container(s, argv[2], &c)) != 0)
+	if ((rc = ctl_find_identity(c, argv[1], &ident)) != 0 ||
+	    (rc = ctl_find_container(c, argv[2], &ct)) != 0)
 		return rc;
-	rc = store_identity_role_set(s->db, ident.id, c.id, argv[3],
+	rc = store_identity_role_set(&c->db, ident.id, ct.id, argv[3],
 	    util_now_ms(), 0);
 	if (rc != DB_OK)
 		return ctl_db_error(rc);
 	snprintf(why, sizeof(why), "identity=%lld container=%lld role=%s",
-	    (long long)ident.id, (long long)c.id, argv[3]);
-	if ((rc = ctl_audit_change(s, "identity.grant", why)) != 0)
+	    (long long)ident.id, (long long)ct.id, argv[3]);
+	if ((rc = ctl_audit_change(c, "identity.grant", why)) != 0)
 		return rc;
 	printf("identity %s is %s on container %s\n", ident.name, argv[3],
-	    c.name);
+	    ct.name);
 	return 0;
 }
 
@@ -641,35 +549,20 @@ ctl_id_token_spec(const struct store_identity *ident, const char *desc,
 }
 
 static int
-ctl_identity_mint(struct ctl_scope *s, const struct store_identity *ident,
+ctl_identity_mint(struct ctl *c, const struct store_identity *ident,
     const char *desc)
 {
-	uint8_t secret[TOKEN_SECRET_LEN];
-	struct lifecycle_actor who = { 0, 0, "", "apitokenctl" };
 	struct lifecycle_spec spec;
-	struct lifecycle_new nt;
+	char owner[sizeof("identity ") + sizeof(ident->name)];
 	int64_t now = util_now_ms();
-	char err[512];
-	int rc;
 
-	if (secret_load(s->conf->secret_file, secret, err, sizeof(err)) == -1)
-		return ctl_fail("%s", err);
 	ctl_id_token_spec(ident, desc, now, &spec);
-	rc = lifecycle_create(s->db, s->conf->token_prefix, secret, &spec, now,
-	    &who, &nt);
-	sodium_memzero(secret, sizeof(secret));
-	if (rc != DB_OK)
-		return ctl_db_error(rc);
-	/* The token alone on stdout, so scripts can capture it. */
-	printf("%s\n", nt.token);
-	fprintf(stderr, "created token %s (%s) for identity %s; it is shown "
-	    "only once\n", nt.public_id, nt.hint, ident->name);
-	sodium_memzero(nt.token, sizeof(nt.token));
-	return 0;
+	snprintf(owner, sizeof(owner), "identity %s", ident->name);
+	return ctl_mint(c, &spec, now, owner);
 }
 
 static int
-ctl_identity_token(struct ctl_scope *s, int argc, char **argv)
+ctl_identity_token(struct ctl *c, int argc, char **argv)
 {
 	struct store_identity ident;
 	const char *desc = "";
@@ -687,12 +580,12 @@ ctl_identity_token(struct ctl_scope *s, int argc, char **argv)
 	    strnlen(desc, STORE_TEXT_BUF) == STORE_TEXT_BUF)
 		return ctl_fail("%s", "--description: at most 255 characters "
 		    "of UTF-8");
-	if ((rc = ctl_find_identity(s, argv[1], &ident)) != 0)
+	if ((rc = ctl_find_identity(c, argv[1], &ident)) != 0)
 		return rc;
 	if (ident.disabled_at != 0)
 		return ctl_fail("identity %s is disabled: no new tokens "
 		    "(identity set %s --enable)", ident.name, ident.name);
-	return ctl_identity_mint(s, &ident, desc);
+	return ctl_identity_mint(c, &ident, desc);
 }
 
 static void
@@ -712,7 +605,7 @@ static const char *const ctl_identity_cmds[] = {
 };
 
 int
-ctl_identity(struct ctl_scope *s, int argc, char **argv)
+ctl_identity(struct ctl *c, int argc, char **argv)
 {
 	int rc;
 
@@ -721,11 +614,11 @@ ctl_identity(struct ctl_scope *s, int argc, char **argv)
 	if (strcmp(argv[0], "list") == 0) {
 		if (argc != 1)
 			return ctl_fail("%s", "identity list takes no arguments");
-		if (ctl_open_db(s) == -1)
+		if (ctl_db(c, 0) == -1)
 			return 1;
 		printf("id\tname\torg_role\tstate\tttl\tmax_ttl\tmax_uses\t"
 		    "trusted_ips\n");
-		rc = store_identity_each(s->db, ctl_print_identity, NULL);
+		rc = store_identity_each(&c->db, ctl_print_identity, NULL);
 		return rc == DB_OK ? 0 : ctl_db_error(rc);
 	}
 	if (!ctl_is_one_of(argv[0], ctl_identity_cmds))
@@ -735,12 +628,12 @@ ctl_identity(struct ctl_scope *s, int argc, char **argv)
 		return ctl_fail("identity %s: NAME missing (see --help)",
 		    argv[0]);
 	if (strcmp(argv[0], "add") == 0)
-		return ctl_identity_add(s, argc, argv);
+		return ctl_identity_add(c, argc, argv);
 	if (strcmp(argv[0], "set") == 0)
-		return ctl_identity_set(s, argc, argv);
+		return ctl_identity_set(c, argc, argv);
 	if (strcmp(argv[0], "grant") == 0)
-		return ctl_identity_grant(s, argc, argv);
-	return ctl_identity_token(s, argc, argv);
+		return ctl_identity_grant(c, argc, argv);
+	return ctl_identity_token(c, argc, argv);
 }
 
 /* "-" for an empty column, so every row has seven visible fields. */
@@ -792,7 +685,7 @@ ctl_audit_opt(struct store_audit_filter *f, const char *opt, const char *v)
 }
 
 int
-ctl_audit(struct ctl_scope *s, int argc, char **argv)
+ctl_audit(struct ctl *c, int argc, char **argv)
 {
 	struct store_audit_filter f;
 	int i, rc;
@@ -810,9 +703,9 @@ ctl_audit(struct ctl_scope *s, int argc, char **argv)
 		if ((rc = ctl_audit_opt(&f, argv[i], argv[i + 1])) != 0)
 			return rc;
 	}
-	if (ctl_open_db(s) == -1)
+	if (ctl_db(c, 0) == -1)
 		return 1;
 	printf("at\taction\toutcome\ttoken\tactor_user\tip\treason\n");
-	rc = store_audit_each(s->db, &f, ctl_print_event, NULL);
+	rc = store_audit_each(&c->db, &f, ctl_print_event, NULL);
 	return rc == DB_OK ? 0 : ctl_db_error(rc);
 }

@@ -16,6 +16,7 @@ struct lifecycle_tx {
 	int64_t			 old_id;	/* rotate */
 	int64_t			 overlap_until;
 	int64_t			 family_id;	/* reuse */
+	int64_t			 revoked;	/* reuse: how many it revoked */
 	int64_t			 expires_at;	/* renew */
 	const char		*reason;
 	int			 changed;
@@ -190,12 +191,11 @@ static int
 lifecycle_reuse_tx(struct db *db, void *arg)
 {
 	struct lifecycle_tx *x = arg;
-	int64_t n;
 	int rc;
 
 	rc = store_token_revoke_family(db, x->family_id, x->now,
-	    "reuse_detected", &n);
-	if (rc != DB_OK || n == 0)
+	    "reuse_detected", &x->revoked);
+	if (rc != DB_OK || x->revoked == 0)
 		return rc;
 	return lifecycle_audit(db, x, x->id, "token.reuse",
 	    "rotated-out token used after its overlap; family revoked");
@@ -203,16 +203,19 @@ lifecycle_reuse_tx(struct db *db, void *arg)
 
 int
 lifecycle_reuse(struct db *db, const struct store_token *t, int64_t now,
-    const struct lifecycle_actor *who)
+    const struct lifecycle_actor *who, int64_t *revoked)
 {
 	struct lifecycle_tx x;
+	int rc;
 
 	memset(&x, 0, sizeof(x));
 	x.who = who;
 	x.now = now;
 	x.id = t->id;
 	x.family_id = t->family_id != 0 ? t->family_id : t->id;
-	return db_tx(db, lifecycle_reuse_tx, &x);
+	rc = db_tx(db, lifecycle_reuse_tx, &x);
+	*revoked = x.revoked;
+	return rc;
 }
 
 static int

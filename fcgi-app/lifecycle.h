@@ -57,9 +57,12 @@ int	 lifecycle_rotate(struct db *db, const char *prefix,
 	    const uint8_t secret[TOKEN_SECRET_LEN], const struct store_token *old,
 	    int64_t overlap_ms, int64_t now, const struct lifecycle_actor *who,
 	    struct lifecycle_new *out, int *rotated);
-/* A rotated-out token was used after its overlap: revoke its family. */
+/*
+ * A rotated-out token was used after its overlap: revoke its family.
+ * *revoked counts the tokens this revoked (0 when it was done before).
+ */
 int	 lifecycle_reuse(struct db *db, const struct store_token *t,
-	    int64_t now, const struct lifecycle_actor *who);
+	    int64_t now, const struct lifecycle_actor *who, int64_t *revoked);
 int	 lifecycle_renew(struct db *db, const struct store_token *t,
 	    int64_t expires_at, int64_t now, const struct lifecycle_actor *who);
 /* Revokes token_id (if still live) and records why. *changed tells. */

@@ -84,26 +84,33 @@ scope_identity_perms(struct app *app, const struct store_token *t,
 }
 
 int
-scope_perms(struct app *app, const struct auth_caller *c,
+scope_token_perms(struct app *app, const struct store_token *t,
     int64_t container_id, int64_t *perms)
 {
-	const struct store_token *t = &c->token;
 	int64_t base;
 	int rc;
 
 	*perms = 0;
-	if (c->kind != AUTH_TOKEN)
-		return c->user.id != 0 ?
-		    scope_user_perms(app, &c->user, container_id, perms) : DB_OK;
 	/* A token bound to one container has nothing anywhere else. */
 	if (t->container_id != 0 && t->container_id != container_id)
 		return DB_OK;
 	if (strcmp(t->kind, "identity") == 0)
 		rc = scope_identity_perms(app, t, container_id, &base);
 	else
-		rc = scope_user_perms(app, &c->user, container_id, &base);
+		rc = scope_user_perms(app, &t->owner, container_id, &base);
 	if (rc != DB_OK)
 		return rc;
 	*perms = base & t->permissions & PERM_ALL;
 	return DB_OK;
+}
+
+int
+scope_perms(struct app *app, const struct auth_caller *c,
+    int64_t container_id, int64_t *perms)
+{
+	*perms = 0;
+	if (c->kind == AUTH_TOKEN)
+		return scope_token_perms(app, &c->token, container_id, perms);
+	return c->user.id != 0 ?
+	    scope_user_perms(app, &c->user, container_id, perms) : DB_OK;
 }

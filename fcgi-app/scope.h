@@ -23,5 +23,8 @@ int	 scope_identity_admin(const struct auth_caller *c);
  */
 int	 scope_perms(struct app *app, const struct auth_caller *c,
 	    int64_t container_id, int64_t *perms);
+/* The same for a token by itself (introspection): as if it were calling. */
+int	 scope_token_perms(struct app *app, const struct store_token *t,
+	    int64_t container_id, int64_t *perms);
 
 #endif

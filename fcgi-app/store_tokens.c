@@ -75,9 +75,9 @@ static struct db_stmt st_of_user = DB_STMT_INIT(
 static struct db_stmt st_each = DB_STMT_INIT(
     TOKEN_SELECT "JOIN (SELECT ? AS adm, ? AS uid, ? AS kind, ? AS cid, "
     "? AS iid, ? AS state, ? AS now) f "
-    "WHERE (f.adm = 1 OR t.user_id = f.uid OR t.container_id IN "
-    "(SELECT m.container_id FROM container_members m WHERE m.user_id = f.uid "
-    "AND (m.permissions & 8) <> 0)) "
+    "WHERE (f.adm = 1 OR t.user_id = f.uid OR (t.kind = 'container' AND "
+    "t.container_id IN (SELECT m.container_id FROM container_members m "
+    "WHERE m.user_id = f.uid AND (m.permissions & 8) <> 0))) "
     "AND (f.kind = '' OR t.kind = f.kind) "
     "AND (f.cid = 0 OR t.container_id = f.cid) "
     "AND (f.iid = 0 OR t.identity_id = f.iid) "
@@ -219,7 +219,8 @@ store_token_visible(struct db *db, const struct store_token *t,
 
 	if (t->user_id != 0 && t->user_id == user_id)
 		return 1;
-	if (t->container_id == 0)
+	/* A personal token narrowed to a container is still its owner's alone. */
+	if (strcmp(t->kind, "container") != 0 || t->container_id == 0)
 		return 0;
 	db_in_i64(&in[0], &t->container_id);
 	db_in_i64(&in[1], &user_id);

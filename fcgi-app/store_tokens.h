@@ -100,7 +100,10 @@ int	 store_token_by_hash(struct db *db, const uint8_t *hash,
 	    struct store_token *t);
 int	 store_token_by_public_id(struct db *db, const char *public_id,
 	    struct store_token *t);
-/* Whether user_id holds `access` on the token's container: 1, 0 or a db_status. */
+/*
+ * Whether user_id may see t: its owner, or for a container token a holder
+ * of `access` on its container. 1, 0 or a db_status.
+ */
 int	 store_token_visible(struct db *db, const struct store_token *t,
 	    int64_t user_id);
 /* Personal tokens of a user not revoked, newest first, at most limit. */

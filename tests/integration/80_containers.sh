@@ -24,21 +24,6 @@ for u in "$A" "$B" "$M" "$N" "$X" "$G"; do
 	new_user "$u" "$PW" || not_ok "apitokenctl user add creates test user $u"
 done
 
-# ureq LOGIN METHOD PATH [JSON_BODY [curl options...]]: a request of LOGIN
-# by Basic auth, with a JSON body when one is given.
-ureq() {
-	local login=$1 method=$2 path=$3 body
-	shift 3
-	if [ $# -gt 0 ]; then
-		body=$1
-		shift
-		req "$method" "$path" -u "$login:$PW" -H "$JSON_CT" \
-		    --data-binary "$body" "$@"
-	else
-		req "$method" "$path" -u "$login:$PW"
-	fi
-}
-
 # The container token under test, and how many refused uses of it this
 # script has seen (each must be one audit row).
 T=
@@ -87,7 +72,7 @@ perms_of() {
 
 # ================================================ POST /api/containers
 C=$(uniq_login cont)
-ureq "$AD" POST /api/containers "{\"name\": \"$C\"}"
+breq "$AD" POST /api/containers "{\"name\": \"$C\"}"
 expect_status "an admin creates a container (POST /api/containers answers 201)" 201
 expect_json "the answer names the container" '.name' "$C"
 expect_json_match "the answer has a numeric id" '.id' '^[1-9][0-9]*$'
@@ -98,31 +83,31 @@ if ! printf '%s' "$CID" | grep -Eq '^[1-9][0-9]*$'; then
 	finish
 fi
 
-ureq "$AD" POST /api/containers "{\"name\": \"$C\"}"
+breq "$AD" POST /api/containers "{\"name\": \"$C\"}"
 expect_error "a duplicate container name answers 409 name_taken" 409 name_taken
 for bad in "has space" "slash/name" "semi;colon" "$(printf 'x%.0s' $(seq 1 65))"; do
-	ureq "$AD" POST /api/containers "$(jq -nc --arg n "$bad" '{name: $n}')"
+	breq "$AD" POST /api/containers "$(jq -nc --arg n "$bad" '{name: $n}')"
 	expect_error "container name '${bad:0:20}' (${#bad} chars) answers 400 invalid_field" \
 	    400 invalid_field
 done
 C64=$(uniq_login c64)
 C64=$C64$(printf 'x%.0s' $(seq 1 $((64 - ${#C64}))))
-ureq "$AD" POST /api/containers "{\"name\": \"$C64\"}"
+breq "$AD" POST /api/containers "{\"name\": \"$C64\"}"
 expect_status "a 64-character name of [A-Za-z0-9._-] is accepted" 201
 CNA=$(uniq_login cna)
-ureq "$A" POST /api/containers "{\"name\": \"$CNA\"}"
+breq "$A" POST /api/containers "{\"name\": \"$CNA\"}"
 expect_status "a non-admin user creating a container gets 403" 403
 expect_eq "the non-admin's container was not made" \
     "$(sql "SELECT COUNT(*) FROM containers WHERE name = '$(safe "$CNA")'")" 0
 
 # A second container nobody of this script but the admin is in.
 C2=$(uniq_login cont2)
-ureq "$AD" POST /api/containers "{\"name\": \"$C2\"}"
+breq "$AD" POST /api/containers "{\"name\": \"$C2\"}"
 expect_status "setup: the admin creates a second container" 201
 CID2=$(jq_body '.id // empty')
 [ -n "$CID2" ] || CID2=0
 
-ureq "$AD" GET /api/containers
+breq "$AD" GET /api/containers
 expect_status "GET /api/containers by the admin answers 200" 200
 expect_json "the admin sees the new container with all four permissions" \
     "$(perms_of "$CID")" 'access,manage,read,write'
@@ -130,32 +115,32 @@ expect_json "the admin sees the second container too" \
     "[.containers[] | select((.id | tostring) == \"$CID2\") | .name] | .[0]" "$C2"
 
 # ================================================ members
-ureq "$AD" PUT "/api/containers/$CID/members/$A" '{"permissions": ["read", "write", "access"]}'
+breq "$AD" PUT "/api/containers/$CID/members/$A" '{"permissions": ["read", "write", "access"]}'
 expect_status "the admin grants A read,write,access (PUT members/{login} answers 200)" 200
 expect_json "the grant answer names the user" '.user' "$A"
 expect_json "the grant answer has the permissions" '.permissions | sort | join(",")' \
     'access,read,write'
-ureq "$AD" PUT "/api/containers/$CID/members/$B" '{"permissions": ["read"]}'
+breq "$AD" PUT "/api/containers/$CID/members/$B" '{"permissions": ["read"]}'
 expect_status "the admin grants B read" 200
-ureq "$AD" PUT "/api/containers/$CID/members/$M" '{"permissions": ["manage", "read"]}'
+breq "$AD" PUT "/api/containers/$CID/members/$M" '{"permissions": ["manage", "read"]}'
 expect_status "the admin grants M manage,read" 200
-ureq "$AD" PUT "/api/containers/$CID/members/$B" '{"permissions": ["read", "root"]}'
+breq "$AD" PUT "/api/containers/$CID/members/$B" '{"permissions": ["read", "root"]}'
 expect_error "granting an unknown permission answers 400 invalid_field" 400 invalid_field
 
-ureq "$A" GET /api/containers
+breq "$A" GET /api/containers
 expect_status "GET /api/containers by A answers 200" 200
 expect_json "A's list shows the container with A's permissions" \
     "$(perms_of "$CID")" 'access,read,write'
 expect_json "A's list names the container" \
     "[.containers[] | select((.id | tostring) == \"$CID\") | .name] | .[0]" "$C"
 expect_json "A's list does not show a container A is not in" "$(perms_of "$CID2")" absent
-ureq "$B" GET /api/containers
+breq "$B" GET /api/containers
 expect_json "B's list shows the container with read only (the failed grant changed nothing)" \
     "$(perms_of "$CID")" read
-ureq "$X" GET /api/containers
+breq "$X" GET /api/containers
 expect_json "a non-member's list does not show the container" "$(perms_of "$CID")" absent
 
-ureq "$A" GET "/api/containers/$CID/members"
+breq "$A" GET "/api/containers/$CID/members"
 expect_status "GET members by A (access) answers 200" 200
 expect_json "the members are A, B and M" \
     "[.members[].user] | map(select(. == \"$A\" or . == \"$B\" or . == \"$M\")) | length" 3
@@ -163,49 +148,49 @@ expect_json "the members list shows B's permissions" \
     "[.members[] | select(.user == \"$B\") | .permissions | sort | join(\",\")] | .[0]" read
 expect_json_match "the members list shows when A was granted (ms)" \
     "[.members[] | select(.user == \"$A\") | .granted] | .[0]" '^1[0-9]{12}$'
-ureq "$B" GET "/api/containers/$CID/members"
+breq "$B" GET "/api/containers/$CID/members"
 expect_status "GET members by B (read only) answers 403" 403
-ureq "$X" GET "/api/containers/$CID/members"
+breq "$X" GET "/api/containers/$CID/members"
 expect_error "GET members by a non-member answers 404 no_such_container" 404 no_such_container
 
 # --- M holds manage but not write
-ureq "$M" PUT "/api/containers/$CID/members/$N" '{"permissions": ["read", "write"]}'
+breq "$M" PUT "/api/containers/$CID/members/$N" '{"permissions": ["read", "write"]}'
 expect_error "M (manage, no write) granting write answers 403 insufficient_scope" \
     403 insufficient_scope
 expect_json "the refusal names the missing permission write" '.permission' write
-ureq "$M" PUT "/api/containers/$CID/members/$N" '{"permissions": ["access"]}'
+breq "$M" PUT "/api/containers/$CID/members/$N" '{"permissions": ["access"]}'
 expect_error "M granting access (which M lacks) answers 403 insufficient_scope" \
     403 insufficient_scope
 expect_json "that refusal names access" '.permission' access
-ureq "$N" GET /api/containers
+breq "$N" GET /api/containers
 expect_json "the refused grants made N no member" "$(perms_of "$CID")" absent
-ureq "$M" PUT "/api/containers/$CID/members/$N" '{"permissions": ["read"]}'
+breq "$M" PUT "/api/containers/$CID/members/$N" '{"permissions": ["read"]}'
 expect_status "M granting read answers 200" 200
 expect_json "M's grant answer has read" '.permissions | join(",")' read
-ureq "$N" GET /api/containers
+breq "$N" GET /api/containers
 expect_json "N now sees the container with read" "$(perms_of "$CID")" read
-ureq "$M" GET "/api/containers/$CID/members"
+breq "$M" GET "/api/containers/$CID/members"
 expect_status "GET members by M (manage) answers 200" 200
 expect_json "M sees N among the members" \
     "[.members[] | select(.user == \"$N\")] | length" 1
-ureq "$M" DELETE "/api/containers/$CID/members/$N"
+breq "$M" DELETE "/api/containers/$CID/members/$N"
 expect_status "M removing N answers 200" 200
 expect_json "the removal answers ok true" '.ok' true
-ureq "$N" GET /api/containers
+breq "$N" GET /api/containers
 expect_json "N no longer sees the container" "$(perms_of "$CID")" absent
-ureq "$M" DELETE "/api/containers/$CID/members/$N"
+breq "$M" DELETE "/api/containers/$CID/members/$N"
 expect_error "removing N again answers 404 no_such_member" 404 no_such_member
-ureq "$AD" DELETE "/api/containers/$CID/members/$X"
+breq "$AD" DELETE "/api/containers/$CID/members/$X"
 expect_error "DELETE of a user who never was a member answers 404 no_such_member" \
     404 no_such_member
-ureq "$B" DELETE "/api/containers/$CID/members/$M"
+breq "$B" DELETE "/api/containers/$CID/members/$M"
 expect_status "B (read only) cannot remove a member (403)" 403
 
 # ================================================ container tokens
 REASON="deploy bot $$"
 BODY=$(jq -nc --arg r "$REASON" \
     '{description: "ci deploy", permissions: ["read", "write"], reason: $r}')
-ureq "$A" POST "/api/containers/$CID/tokens" "$BODY"
+breq "$A" POST "/api/containers/$CID/tokens" "$BODY"
 expect_status "A (access) creates a container token (201)" 201
 expect_json_match "the answer holds the plain token (atk_ + 36 base62)" '.apiToken' "$TOKEN_RE"
 expect_json "the token's kind is container" '.kind' container
@@ -220,25 +205,25 @@ T_ID=$(jq_body '.id // empty')
 A_UID=$(sql "SELECT id FROM users WHERE login = '$(safe "$A")'")
 expect_json "created_by is A's user id" '.created_by | tostring' "${A_UID:-unknown}"
 
-ureq "$A" POST "/api/containers/$CID/tokens" '{"description": "x", "permissions": ["read"]}'
+breq "$A" POST "/api/containers/$CID/tokens" '{"description": "x", "permissions": ["read"]}'
 expect_error "a container token without reason answers 400 missing_field" 400 missing_field
-ureq "$B" POST "/api/containers/$CID/tokens" \
+breq "$B" POST "/api/containers/$CID/tokens" \
     '{"description": "x", "permissions": ["read"], "reason": "b tries"}'
 expect_status "B (no access) creating a container token answers 403" 403
-ureq "$A" POST "/api/containers/$CID/tokens" \
+breq "$A" POST "/api/containers/$CID/tokens" \
     '{"description": "x", "permissions": ["read", "manage"], "reason": "too much"}'
 expect_error "A asking for manage (which A lacks) answers 403 insufficient_scope" \
     403 insufficient_scope
 expect_json "the refusal's permission is manage" '.permission' manage
-ureq "$A" POST "/api/containers/$CID/tokens" \
+breq "$A" POST "/api/containers/$CID/tokens" \
     '{"description": "x", "permissions": ["read", "fly"], "reason": "typo"}'
 expect_error "an unknown permission name answers 400 invalid_field" 400 invalid_field
 NOID=$(sql 'SELECT COALESCE(MAX(id), 0) + 1000000 FROM containers')
-ureq "$A" POST "/api/containers/$NOID/tokens" \
+breq "$A" POST "/api/containers/$NOID/tokens" \
     '{"description": "x", "permissions": ["read"], "reason": "nowhere"}'
 expect_error "a container id that does not exist answers 404 no_such_container" \
     404 no_such_container
-ureq "$A" POST "/api/containers/$CID2/tokens" \
+breq "$A" POST "/api/containers/$CID2/tokens" \
     '{"description": "x", "permissions": ["read"], "reason": "not mine"}'
 expect_error "a container A cannot see answers 404 no_such_container" \
     404 no_such_container
@@ -291,7 +276,7 @@ expect_error "a container token cannot mint container tokens (403 insufficient_s
 tuse_n 8 GET "/api/containers/$CID/check?permission=write"
 expect_match "before the change, check write answers 200 on every try (8)" \
     "$CODES" '^(200 ){8}$'
-ureq "$AD" PUT "/api/containers/$CID/members/$A" '{"permissions": ["read", "access"]}'
+breq "$AD" PUT "/api/containers/$CID/members/$A" '{"permissions": ["read", "access"]}'
 expect_status "the admin sets A's permissions to read,access (no write)" 200
 tuse_n 8 GET "/api/containers/$CID/check?permission=write"
 expect_match "at once the token's check write answers 403 on every try (8)" \
@@ -300,20 +285,20 @@ expect_json "the refusal is insufficient_scope naming write" \
     '"\(.reason) \(.permission)"' 'insufficient_scope write'
 tuse_n 4 GET "/api/containers/$CID/check?permission=read"
 expect_match "the token's check read still answers 200 (4 tries)" "$CODES" '^(200 ){4}$'
-ureq "$A" GET "/api/tokens/$T_ID"
+breq "$A" GET "/api/tokens/$T_ID"
 expect_json "the token's own flags are unchanged (read,write)" \
     '.permissions | sort | join(",")' 'read,write'
 
-ureq "$AD" DELETE "/api/containers/$CID/members/$A"
+breq "$AD" DELETE "/api/containers/$CID/members/$A"
 expect_status "the admin removes A from the container" 200
 tuse_n 8 GET "/api/containers/$CID/check?permission=read"
 expect_match "at once the token's check read answers 403 on every try (8)" \
     "$CODES" '^(403 ){8}$'
 expect_json "the refusal is insufficient_scope naming read" \
     '"\(.reason) \(.permission)"' 'insufficient_scope read'
-ureq "$A" GET /api/containers
+breq "$A" GET /api/containers
 expect_json "A no longer sees the container" "$(perms_of "$CID")" absent
-ureq "$A" POST "/api/containers/$CID/tokens" \
+breq "$A" POST "/api/containers/$CID/tokens" \
     '{"description": "x", "permissions": ["read"], "reason": "after removal"}'
 expect_error "A can no longer create tokens there (404 no_such_container)" \
     404 no_such_container
@@ -442,16 +427,16 @@ else
 fi
 expect_eq "container list shows the HTTP-made container with its id" \
     "$(tail -n +2 "$T_DIR/list.out" | awk -F '\t' -v n="$C" '$2 == n { print $1 }')" "$CID"
-ureq "$AD" GET /api/containers
+breq "$AD" GET /api/containers
 expect_json "the ctl-made container is seen by the API with the same id" \
     "[.containers[] | select(.name == \"$CC\") | .id | tostring] | .[0]" "${CC_ID:-none}"
 
-ureq "$G" GET /api/containers
+breq "$G" GET /api/containers
 expect_json "before a grant, G does not see the ctl-made container" "$(g_perms "$CC")" absent
 AUD_GRANT=$(ctl_audit_rows member.grant)
 run_ctl container grant "$CC" "$G" read,write
 ctl_ok "apitokenctl container grant NAME LOGIN read,write succeeds"
-ureq "$G" GET /api/containers
+breq "$G" GET /api/containers
 expect_json "after the grant, G sees the container with read,write" \
     "$(g_perms "$CC")" 'read,write'
 
@@ -461,7 +446,7 @@ run_ctl container grant "$CC" "nosuch_$$_$RANDOM" read
 ctl_refused "container grant to an unknown user exits non-zero with one line on stderr"
 run_ctl container grant "nosuch_$$_$RANDOM" "$G" read
 ctl_refused "container grant on an unknown container exits non-zero with one line on stderr"
-ureq "$G" GET /api/containers
+breq "$G" GET /api/containers
 expect_json "the refused grants left G's permissions as they were" \
     "$(g_perms "$CC")" 'read,write'
 expect_eq "one member.grant audit row for the one grant that succeeded" \
@@ -469,13 +454,13 @@ expect_eq "one member.grant audit row for the one grant that succeeded" \
 
 run_ctl container grant "$CC" "$G" read
 ctl_ok "a second container grant succeeds"
-ureq "$G" GET /api/containers
+breq "$G" GET /api/containers
 expect_json "container grant replaces the flags (now read only)" "$(g_perms "$CC")" read
 
 AUD_REVOKE=$(ctl_audit_rows member.revoke)
 run_ctl container revoke-grant "$CC" "$G"
 ctl_ok "apitokenctl container revoke-grant NAME LOGIN succeeds"
-ureq "$G" GET /api/containers
+breq "$G" GET /api/containers
 expect_status "GET /api/containers by G still answers 200" 200
 expect_json "after revoke-grant, G no longer sees the container" "$(g_perms "$CC")" absent
 expect_eq "revoke-grant wrote one member.revoke audit row" \

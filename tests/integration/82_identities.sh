@@ -17,28 +17,6 @@ PW="pw-$RANDOM-secret"
 new_user "$A" "$PW" --admin || not_ok "apitokenctl user add --admin creates the admin"
 new_user "$N" "$PW" || not_ok "apitokenctl user add creates the plain user"
 
-# breq LOGIN METHOD PATH [JSON_BODY [curl options...]]: a request of LOGIN
-# by Basic auth, with a JSON body when one is given.
-breq() {
-	local login=$1 method=$2 path=$3 body
-	shift 3
-	if [ $# -gt 0 ]; then
-		body=$1
-		shift
-		req "$method" "$path" -u "$login:$PW" -H "$JSON_CT" \
-		    --data-binary "$body" "$@"
-	else
-		req "$method" "$path" -u "$login:$PW"
-	fi
-}
-
-# treq TOKEN METHOD PATH [curl options...]: a request with a token.
-treq() {
-	local tok=$1 method=$2 path=$3
-	shift 3
-	req "$method" "$path" -H "X-Auth-Token: $tok" "$@"
-}
-
 # renew TOKEN: POST /api/tokens/renew with TOKEN (an empty JSON body, so
 # that the web server sees a Content-Length).
 renew() {

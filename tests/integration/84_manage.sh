@@ -25,28 +25,6 @@ new_user "$A" "$PW" --admin || not_ok "apitokenctl user add --admin creates the 
 # Every plain token this script sees, for the "never stored" checks.
 PLAIN=()
 
-# breq LOGIN METHOD PATH [JSON_BODY [curl options...]]: a request of LOGIN
-# by Basic auth, with a JSON body when one is given.
-breq() {
-	local login=$1 method=$2 path=$3 body
-	shift 3
-	if [ $# -gt 0 ]; then
-		body=$1
-		shift
-		req "$method" "$path" -u "$login:$PW" -H "$JSON_CT" \
-		    --data-binary "$body" "$@"
-	else
-		req "$method" "$path" -u "$login:$PW"
-	fi
-}
-
-# treq TOKEN METHOD PATH [curl options...]: a request with a token.
-treq() {
-	local tok=$1 method=$2 path=$3
-	shift 3
-	req "$method" "$path" -H "X-Auth-Token: $tok" "$@"
-}
-
 # mint LOGIN JSON_BODY [curl options...]: POST /api/tokens as LOGIN; sets
 # TOK and TOK_ID from the answer. Status 0 on a 201 with a token.
 TOK=

@@ -239,6 +239,28 @@ check() {
 	fi
 }
 
+# breq LOGIN METHOD PATH [JSON_BODY [curl options...]]: a request of LOGIN
+# by Basic auth (password $PW), with a JSON body when one is given.
+breq() {
+	local login=$1 method=$2 path=$3 body
+	shift 3
+	if [ $# -gt 0 ]; then
+		body=$1
+		shift
+		req "$method" "$path" -u "$login:$PW" \
+		    -H 'Content-Type: application/json' --data-binary "$body" "$@"
+	else
+		req "$method" "$path" -u "$login:$PW"
+	fi
+}
+
+# treq TOKEN METHOD PATH [curl options...]: a request with a token.
+treq() {
+	local tok=$1 method=$2 path=$3
+	shift 3
+	req "$method" "$path" -H "X-Auth-Token: $tok" "$@"
+}
+
 # ---------------------------------------------------------------- fixtures
 
 # uniq_login [PREFIX]: a login no other script or run uses.
