@@ -32,6 +32,7 @@ struct api_ctx {
 	json_object		*body_json;	/* parsed once by api_param */
 	int			 body_parsed;
 	char			 params[API_PARAMS_MAX][API_SEGMENT_MAX + 1];
+	int			 authorizer_role;	/* FastCGI Authorizer request */
 };
 
 /* A handler fills ctx->res and returns its HTTP status. */
@@ -77,6 +78,8 @@ enum http_status api_token_events(struct api_ctx *ctx);
 /* api_oauth.c: RFC 7662 introspection and RFC 7009 revocation */
 enum http_status api_introspect(struct api_ctx *ctx);
 enum http_status api_revoke(struct api_ctx *ctx);
+/* api_authorize.c: the web server asks whether a request may pass */
+enum http_status api_authorize(struct api_ctx *ctx);
 /* api_audit.c */
 enum http_status api_audit_list(struct api_ctx *ctx);
 /* Reads limit and offset, lists events matching f as {"events":[..]}. */
@@ -98,6 +101,9 @@ void	 api_audit(struct api_ctx *ctx, const char *action,
 /* JSON value for a ms time, null when 0. */
 json_object *api_time_json(int64_t ms);
 
+/* The answer for a caller that could not be resolved (401/400/403/503). */
+enum http_status api_auth_failed(struct api_ctx *ctx, enum auth_result ar,
+	    const char *reason);
 /* 400 invalid_request, reason invalid_field, naming the field. */
 enum http_status api_bad_field(struct api_ctx *ctx, const char *field);
 /* 400 invalid_request, reason missing_field, naming the field. */

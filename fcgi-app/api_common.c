@@ -381,3 +381,32 @@ api_list_answer(struct api_ctx *ctx, const char *key, json_object *arr, int rc)
 	http_json(ctx->res, HTTP_OK, o);
 	return HTTP_OK;
 }
+
+enum http_status
+api_auth_failed(struct api_ctx *ctx, enum auth_result ar, const char *reason)
+{
+	struct http_response *res = ctx->res;
+
+	switch (ar) {
+	case AUTH_MISSING:
+	case AUTH_DENIED:
+		http_header_add(res, "WWW-Authenticate", ctx->caller.token_sent ?
+		    "Bearer realm=\"apitoken\", error=\"invalid_token\"" :
+		    "Bearer realm=\"apitoken\"");
+		http_error(res, HTTP_UNAUTHORIZED, "Credentials required",
+		    reason);
+		return HTTP_UNAUTHORIZED;
+	case AUTH_FORBIDDEN:
+		return api_forbidden(ctx, reason);
+	case AUTH_BAD_REQUEST:
+		http_header_add(res, "WWW-Authenticate",
+		    "Bearer realm=\"apitoken\", error=\"invalid_request\"");
+		return api_bad_request(ctx, reason);
+	case AUTH_UNAVAILABLE:
+		return api_db_error(ctx, DB_UNAVAILABLE);
+	case AUTH_OK:
+	case AUTH_ERROR:
+		break;
+	}
+	return api_db_error(ctx, DB_ERROR);
+}

@@ -48,6 +48,9 @@ static const struct route routes[] = {
 	{ "/api/introspect", ROUTE_POST, api_introspect, ROUTE_CALLER, 0 },
 	{ "/api/revoke", ROUTE_POST, api_revoke, ROUTE_PUBLIC, 0 },
 	{ "/api/audit", ROUTE_GET, api_audit_list, ROUTE_ADMIN, 0 },
+	/* Resolves its caller itself: it must answer 401/403 as the API does. */
+	{ "/api/authorize", ROUTE_GET | ROUTE_HEAD, api_authorize,
+	    ROUTE_PUBLIC, 0 },
 };
 
 /*

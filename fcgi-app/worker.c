@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fastcgi.h>
 #include <fcgiapp.h>
 #include <sodium.h>
 
@@ -62,37 +63,6 @@ worker_signals(void)
 }
 
 static enum http_status
-worker_auth_failed(struct api_ctx *ctx, enum auth_result ar,
-    const char *reason)
-{
-	struct http_response *res = ctx->res;
-
-	switch (ar) {
-	case AUTH_MISSING:
-	case AUTH_DENIED:
-		http_header_add(res, "WWW-Authenticate", ctx->caller.token_sent ?
-		    "Bearer realm=\"apitoken\", error=\"invalid_token\"" :
-		    "Bearer realm=\"apitoken\"");
-		http_error(res, HTTP_UNAUTHORIZED, "Credentials required",
-		    reason);
-		return HTTP_UNAUTHORIZED;
-	case AUTH_FORBIDDEN:
-		http_error(res, HTTP_FORBIDDEN, "forbidden", reason);
-		return HTTP_FORBIDDEN;
-	case AUTH_BAD_REQUEST:
-		http_header_add(res, "WWW-Authenticate",
-		    "Bearer realm=\"apitoken\", error=\"invalid_request\"");
-		return api_bad_request(ctx, reason);
-	case AUTH_UNAVAILABLE:
-		return api_db_error(ctx, DB_UNAVAILABLE);
-	case AUTH_OK:
-	case AUTH_ERROR:
-		break;
-	}
-	return api_db_error(ctx, DB_ERROR);
-}
-
-static enum http_status
 worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 {
 	struct http_request *req = ctx->req;
@@ -101,6 +71,15 @@ worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 	enum auth_result ar;
 	char allow[64];
 
+	/*
+	 * FastCGI Authorizer role: the web server asks about a request to some
+	 * other location (lighttpd "mode" => "authorizer", mod_authnz_fcgi).
+	 * Its path is not ours to route and it has no body for us.
+	 */
+	if (fr->role == FCGI_AUTHORIZER) {
+		ctx->authorizer_role = 1;
+		return api_authorize(ctx);
+	}
 	if ((rt = route_find(req->path, ctx->params)) == NULL) {
 		http_error(ctx->res, HTTP_NOT_FOUND, "not_found", "no_such_route");
 		return HTTP_NOT_FOUND;
@@ -132,7 +111,7 @@ worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 		return rt->handler(ctx);
 	ar = auth_resolve(ctx->app, req, ctx->now, &ctx->caller, &reason);
 	if (ar != AUTH_OK)
-		return worker_auth_failed(ctx, ar, reason);
+		return api_auth_failed(ctx, ar, reason);
 	if (ctx->caller.kind == AUTH_SESSION && (rt->csrf == ROUTE_CSRF_ALWAYS ||
 	    (rt->csrf == ROUTE_CSRF_UNSAFE && method != ROUTE_GET &&
 	    method != ROUTE_HEAD)) && !auth_csrf_ok(ctx->app->conf, req)) {
