@@ -350,6 +350,33 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 	return AUTH_MISSING;
 }
 
+/* Whether value (an Origin, or a Referer when prefix) is one of the list. */
+static int
+auth_origin_listed(const char *list, const char *value, int prefix)
+{
+	char one[CONF_PATH_MAX];
+	const char *p = list, *e;
+	size_t n;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		for (e = p; *e != '\0' && *e != ',' && *e != ' ' && *e != '\t';
+		    e++)
+			;
+		n = (size_t)(e - p);
+		if (n > 0 && n < sizeof(one)) {
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (prefix ? http_origin_matches(value, one) :
+			    strcasecmp(value, one) == 0)
+				return 1;
+		}
+		p = e;
+	}
+	return 0;
+}
+
 int
 auth_csrf_ok(const struct conf *c, const struct http_request *r)
 {
@@ -374,7 +401,7 @@ auth_csrf_ok(const struct conf *c, const struct http_request *r)
 	}
 	origin = http_env(r->envp, "HTTP_ORIGIN");
 	if (origin != NULL)
-		return strcasecmp(origin, want) == 0;
+		return auth_origin_listed(want, origin, 0);
 	referer = http_env(r->envp, "HTTP_REFERER");
-	return referer != NULL && http_origin_matches(referer, want);
+	return referer != NULL && auth_origin_listed(want, referer, 1);
 }

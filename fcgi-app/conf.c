@@ -196,25 +196,23 @@ bad:
 }
 
 /*
- * public_origin is compared byte for byte with the Origin header, which is
- * scheme://host[:port] with nothing after; anything else would never match.
+ * Each public origin is compared byte for byte with the Origin header,
+ * which is scheme://host[:port] with nothing after; anything else would
+ * never match. 0 or -1.
  */
 static int
-conf_check_origin(struct conf *c, const char *v, char *msg, size_t msglen)
+conf_origin_ok(const char *v)
 {
 	const char *p, *host;
 	unsigned long port;
 	size_t ndig;
 
-	(void)c;
-	if (*v == '\0')
-		return 0;
 	if (strncmp(v, "https://", 8) == 0)
 		p = v + 8;
 	else if (strncmp(v, "http://", 7) == 0)
 		p = v + 7;
 	else
-		goto bad;
+		return -1;
 	host = p;
 	if (*p == '[') {
 		/* IPv6 literal: hex digits, colons and dots up to ']'. */
@@ -222,13 +220,13 @@ conf_check_origin(struct conf *c, const char *v, char *msg, size_t msglen)
 		    *p == '.'; p++)
 			continue;
 		if (*p != ']' || p == host + 1)
-			goto bad;
+			return -1;
 		p++;
 	} else {
 		while (isalnum((unsigned char)*p) || *p == '-' || *p == '.')
 			p++;
 		if (p == host)
-			goto bad;
+			return -1;
 	}
 	if (*p == ':') {
 		p++;
@@ -237,16 +235,44 @@ conf_check_origin(struct conf *c, const char *v, char *msg, size_t msglen)
 		    ndig++)
 			port = port * 10 + (unsigned long)(*p - '0');
 		if (ndig == 0 || port == 0 || port > 65535)
-			goto bad;
+			return -1;
 	}
-	if (*p != '\0')
-		goto bad;
+	return *p == '\0' ? 0 : -1;
+}
+
+/* A site reached under several names lists them all, comma-separated. */
+static int
+conf_check_origin(struct conf *c, const char *v, char *msg, size_t msglen)
+{
+	char one[CONF_PATH_MAX];
+	const char *p = v, *e;
+	size_t n;
+
+	(void)c;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ',' && *e != ' ' && *e != '\t';
+		    e++)
+			;
+		n = (size_t)(e - p);
+		if (n >= sizeof(one))
+			n = sizeof(one) - 1;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (conf_origin_ok(one) == -1) {
+			util_errf(msg, msglen, "bad public_origin \"%.*s\"%s "
+			    "(expected http://host[:port] or "
+			    "https://host[:port], no path; several are "
+			    "comma-separated)", conf_qlen(one), one,
+			    conf_qmore(one));
+			return -1;
+		}
+		p = e;
+	}
 	return 0;
-bad:
-	util_errf(msg, msglen, "bad public_origin \"%.*s\"%s (expected "
-	    "http://host[:port] or https://host[:port], no path)",
-	    conf_qlen(v), v, conf_qmore(v));
-	return -1;
 }
 
 static int

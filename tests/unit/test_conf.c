@@ -328,7 +328,16 @@ test_errors(void)
 	UNIT_CHECK_STR("public_origin with a path is refused",
 	    fails(&c, "[http]\npublic_origin = https://example.com/\n"),
 	    at("2: bad public_origin \"https://example.com/\" (expected "
-	    "http://host[:port] or https://host[:port], no path)"));
+	    "http://host[:port] or https://host[:port], no path; several are "
+	    "comma-separated)"));
+	UNIT_CHECK("public_origin takes a comma-separated list",
+	    conf_text(&c, "[http]\npublic_origin = https://a.example, "
+	    "http://127.0.0.1:8080\n") == 0);
+	UNIT_CHECK_STR("a bad element of the list is named",
+	    fails(&c, "[http]\npublic_origin = https://a.example, b.example\n"),
+	    at("2: bad public_origin \"b.example\" (expected "
+	    "http://host[:port] or https://host[:port], no path; several are "
+	    "comma-separated)"));
 	UNIT_CHECK("public_origin with another scheme is refused",
 	    conf_text(&c, "[http]\npublic_origin = ftp://example.com\n") == -1);
 	UNIT_CHECK("public_origin without a host is refused",
