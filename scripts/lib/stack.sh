@@ -109,15 +109,41 @@ stack_can_drop() {
 	return 1
 }
 
-# stack_app_config DIR PORT: the pool's config (kept if it exists).
+# stack_sock DIR: the pool's unix socket. In DIR, unless we are root and
+# user nobody cannot reach DIR: web servers run their workers as an
+# unprivileged user (nginx, Apache), so the socket then lives in a
+# root-owned 0755 directory under /tmp named after DIR.
+stack_sock() {
+	local dir=$1 run
+	if [ "$(id -u)" != 0 ] || stack_can_drop "$dir" >/dev/null; then
+		printf '%s/apitoken.sock\n' "$dir"
+		return 0
+	fi
+	run=/tmp/apitoken-run-$(printf '%s' "$dir" | md5sum | cut -c1-12)
+	[ -d "$run" ] || mkdir -m 755 "$run" || return 1
+	# Never a directory someone else made, or a link to one.
+	if [ -L "$run" ] || [ ! -O "$run" ]; then
+		die "$run is not ours: remove it"
+		return 1
+	fi
+	chmod 755 "$run"
+	printf '%s/apitoken.sock\n' "$run"
+}
+
+# stack_app_config DIR PORT [ORIGIN...]: the pool's config (kept if it
+# exists). ORIGINs are more public origins (other web servers in front).
 stack_app_config() {
-	local dir=$1 port=$2 conf="$1/apitoken.conf"
+	local dir=$1 port=$2 conf="$1/apitoken.conf" sock origins
 	[ -s "$conf" ] && return 0
+	shift 2
+	sock=$(stack_sock "$dir") || return 1
+	origins="http://127.0.0.1:$port"
+	[ $# -gt 0 ] && origins="$origins$(printf ', %s' "$@")"
 	say "writing $conf"
 	{
 		echo "# written by scripts/lib/stack.sh for a private stack"
 		echo "[server]"
-		echo "listen = $dir/apitoken.sock"
+		echo "listen = $sock"
 		echo "socket_mode = 0666"
 		echo "workers = 2"
 		echo "pid_file = $dir/apitoken.pid"
@@ -130,7 +156,7 @@ stack_app_config() {
 		echo "[tokens]"
 		echo "secret_file = $dir/secret"
 		echo "[http]"
-		echo "public_origin = http://127.0.0.1:$port"
+		echo "public_origin = $origins"
 		echo "[log]"
 		echo "file = $dir/apitoken.log"
 		echo "level = info"
@@ -139,8 +165,9 @@ stack_app_config() {
 
 # stack_app_start DIR BUILDDIR: secret, migrate, then the pool.
 stack_app_start() {
-	local dir=$1 build=$2 conf="$1/apitoken.conf" i
+	local dir=$1 build=$2 conf="$1/apitoken.conf" i sock
 	local ctl=("$build/apitokenctl" -c "$conf")
+	sock=$(stack_sock "$dir") || return 1
 	if [ ! -s "$dir/secret" ]; then
 		"${ctl[@]}" secret init || { die "cannot create the secret"; return 1; }
 	fi
@@ -154,11 +181,11 @@ stack_app_start() {
 	fi
 	"$build/apitoken-fcgi" -t -c "$conf" >/dev/null ||
 	    { die "apitoken-fcgi -t refused $conf"; return 1; }
-	say "starting the apitoken pool (socket $dir/apitoken.sock)"
+	say "starting the apitoken pool (socket $sock)"
 	setsid "$build/apitoken-fcgi" -c "$conf" </dev/null \
 	    >>"$dir/apitoken.out" 2>&1 &
 	for ((i = 0; i < 100; i++)); do
-		[ -S "$dir/apitoken.sock" ] && pid_alive "$dir/apitoken.pid" && return 0
+		[ -S "$sock" ] && pid_alive "$dir/apitoken.pid" && return 0
 		sleep 0.1
 	done
 	tail -20 "$dir/apitoken.out" "$dir/apitoken.log" >&2 2>/dev/null
@@ -170,14 +197,15 @@ stack_app_stop() { stop_pidfile "$1/apitoken.pid" "apitoken pool" 15; }
 # stack_lighttpd_start DIR PORT: lighttpd on 127.0.0.1:PORT in front of the
 # pool, using conf-examples/lighttpd-apitoken.conf with our socket path.
 stack_lighttpd_start() {
-	local dir=$1 port=$2 i
+	local dir=$1 port=$2 i sock
+	sock=$(stack_sock "$dir") || return 1
 	mkdir -p "$dir/www"
 	if pid_alive "$dir/lighttpd.pid"; then
 		say "lighttpd already running"
 		return 0
 	fi
 	stack_port_busy "$port" && { die "port $port is in use (set APITOKEN_PORT)"; return 1; }
-	sed "s#/run/apitoken/apitoken.sock#$dir/apitoken.sock#g" \
+	sed "s#/run/apitoken/apitoken.sock#$sock#g" \
 	    "$STACK_SRC/conf-examples/lighttpd-apitoken.conf" >"$dir/lighttpd-apitoken.conf"
 	cat >"$dir/lighttpd.conf" <<-EOF
 		server.port = $port
@@ -201,6 +229,100 @@ stack_lighttpd_start() {
 }
 
 stack_lighttpd_stop() { stop_pidfile "$1/lighttpd.pid" lighttpd 10; }
+
+# stack_nginx_start DIR PORT: nginx on 127.0.0.1:PORT in front of the pool,
+# with conf-examples/nginx-apitoken.conf as shipped (only the socket path
+# changed), files under DIR/nginx.
+stack_nginx_start() {
+	local dir=$1 port=$2 n="$1/nginx" sock user="" i
+	sock=$(stack_sock "$dir") || return 1
+	pid_alive "$n/nginx.pid" && { say "nginx already running"; return 0; }
+	stack_port_busy "$port" && { die "port $port is in use"; return 1; }
+	mkdir -p "$n/tmp"
+	sed "s#/run/apitoken/apitoken.sock#$sock#g" \
+	    "$STACK_SRC/conf-examples/nginx-apitoken.conf" >"$n/apitoken.conf"
+	# "include fastcgi_params" is relative to the directory of nginx.conf.
+	cp /etc/nginx/fastcgi_params "$n/fastcgi_params" ||
+	    { die "nginx's fastcgi_params is missing (package nginx-common)"; return 1; }
+	# As root nginx runs its workers as nobody: state that, for clarity.
+	[ "$(id -u)" = 0 ] && user="user nobody nogroup;"
+	cat >"$n/nginx.conf" <<-EOF
+		$user
+		pid $n/nginx.pid;
+		error_log $n/error.log;
+		events { worker_connections 512; }
+		http {
+		    access_log off;
+		    client_body_temp_path $n/tmp;
+		    fastcgi_temp_path $n/tmp;
+		    proxy_temp_path $n/tmp;
+		    uwsgi_temp_path $n/tmp;
+		    scgi_temp_path $n/tmp;
+		    server {
+		        listen 127.0.0.1:$port;
+		        root $dir/www;
+		        include $n/apitoken.conf;
+		    }
+		}
+	EOF
+	nginx -t -q -p "$n" -c "$n/nginx.conf" 2>"$n/check.err" ||
+	    { cat "$n/check.err" >&2; die "nginx refused $n/nginx.conf"; return 1; }
+	say "starting nginx on http://127.0.0.1:$port"
+	nginx -p "$n" -c "$n/nginx.conf" 2>>"$n/error.log" ||
+	    { die "nginx did not start (see $n/error.log)"; return 1; }
+	for ((i = 0; i < 100; i++)); do
+		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && return 0
+		sleep 0.1
+	done
+	tail -20 "$n/error.log" >&2
+	die "nginx does not answer on port $port"
+}
+
+stack_nginx_stop() { stop_pidfile "$1/nginx/nginx.pid" nginx 10; }
+
+# stack_apache_start DIR PORT: Apache 2.4 on 127.0.0.1:PORT in front of the
+# pool with mod_proxy_fcgi and conf-examples/apache-proxy-fcgi.conf as
+# shipped (only the socket path changed), files under DIR/apache.
+stack_apache_start() {
+	local dir=$1 port=$2 a="$1/apache" sock mods=/usr/lib/apache2/modules
+	local user="" i
+	sock=$(stack_sock "$dir") || return 1
+	pid_alive "$a/httpd.pid" && { say "Apache already running"; return 0; }
+	stack_port_busy "$port" && { die "port $port is in use"; return 1; }
+	mkdir -p "$a"
+	sed "s#/run/apitoken/apitoken.sock#$sock#g" \
+	    "$STACK_SRC/conf-examples/apache-proxy-fcgi.conf" >"$a/apitoken.conf"
+	# Apache never serves as root: its children become nobody.
+	[ "$(id -u)" = 0 ] && user=$'User nobody\nGroup nogroup'
+	cat >"$a/httpd.conf" <<-EOF
+		ServerRoot "$a"
+		ServerName 127.0.0.1
+		Listen 127.0.0.1:$port
+		PidFile "$a/httpd.pid"
+		ErrorLog "$a/error.log"
+		LogLevel warn
+		$user
+		LoadModule mpm_event_module $mods/mod_mpm_event.so
+		LoadModule authz_core_module $mods/mod_authz_core.so
+		LoadModule proxy_module $mods/mod_proxy.so
+		LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
+		DocumentRoot "$dir/www"
+		Include "$a/apitoken.conf"
+	EOF
+	apache2 -t -f "$a/httpd.conf" >"$a/check.err" 2>&1 ||
+	    { cat "$a/check.err" >&2; die "Apache refused $a/httpd.conf"; return 1; }
+	say "starting Apache on http://127.0.0.1:$port"
+	apache2 -f "$a/httpd.conf" -k start >>"$a/check.err" 2>&1 ||
+	    { cat "$a/check.err" >&2; die "Apache did not start"; return 1; }
+	for ((i = 0; i < 100; i++)); do
+		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && return 0
+		sleep 0.1
+	done
+	tail -20 "$a/error.log" >&2
+	die "Apache does not answer on port $port"
+}
+
+stack_apache_stop() { stop_pidfile "$1/apache/httpd.pid" Apache 10; }
 
 # stack_build: configure (if needed) and make in the source tree.
 stack_build() {
