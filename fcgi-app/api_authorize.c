@@ -152,7 +152,14 @@ api_authorize(struct api_ctx *ctx)
 	if (need.container != 0) {
 		perm_scope((unsigned)perms, scope, sizeof(scope));
 		snprintf(num, sizeof(num), "%lld", (long long)need.container);
-		authorize_tell(ctx, "CONTAINER", num);
+		/*
+		 * In the Authorizer role the guarded app already has the
+		 * server's APITOKEN_CONTAINER; lighttpd would append ours ("1, 1").
+		 */
+		if (ctx->authorizer_role)
+			http_header_add(ctx->res, "X-Apitoken-CONTAINER", num);
+		else
+			authorize_tell(ctx, "CONTAINER", num);
 		authorize_tell(ctx, "PERMISSIONS", scope);
 	}
 	o = json_object_new_object();

@@ -105,7 +105,7 @@ stack_can_drop() {
 	    runuser -u nobody -- test -x "$1" 2>/dev/null; then
 		return 0
 	fi
-	say "note: user nobody cannot reach $1; workers will run as root"
+	say "note: user nobody cannot reach $1; workers will run as root" >&2
 	return 1
 }
 
@@ -234,11 +234,15 @@ stack_lighttpd_stop() { stop_pidfile "$1/lighttpd.pid" lighttpd 10; }
 # with conf-examples/nginx-apitoken.conf as shipped (only the socket path
 # changed), files under DIR/nginx.
 stack_nginx_start() {
-	local dir=$1 port=$2 n="$1/nginx" sock user="" i
+	local dir=$1 port=$2 n="$1/nginx" sock tmp user="" i
 	sock=$(stack_sock "$dir") || return 1
 	pid_alive "$n/nginx.pid" && { say "nginx already running"; return 0; }
 	stack_port_busy "$port" && { die "port $port is in use"; return 1; }
-	mkdir -p "$n/tmp"
+	# Buffered request bodies are written by the workers (nobody): next to
+	# the socket, which nobody can always reach.
+	tmp="${sock%/*}/nginx-tmp"
+	mkdir -p "$n" "$tmp"
+	[ "$(id -u)" = 0 ] && chown nobody "$tmp"
 	sed "s#/run/apitoken/apitoken.sock#$sock#g" \
 	    "$STACK_SRC/conf-examples/nginx-apitoken.conf" >"$n/apitoken.conf"
 	# "include fastcgi_params" is relative to the directory of nginx.conf.
@@ -253,11 +257,11 @@ stack_nginx_start() {
 		events { worker_connections 512; }
 		http {
 		    access_log off;
-		    client_body_temp_path $n/tmp;
-		    fastcgi_temp_path $n/tmp;
-		    proxy_temp_path $n/tmp;
-		    uwsgi_temp_path $n/tmp;
-		    scgi_temp_path $n/tmp;
+		    client_body_temp_path $tmp;
+		    fastcgi_temp_path $tmp;
+		    proxy_temp_path $tmp;
+		    uwsgi_temp_path $tmp;
+		    scgi_temp_path $tmp;
 		    server {
 		        listen 127.0.0.1:$port;
 		        root $dir/www;
@@ -306,7 +310,13 @@ stack_apache_start() {
 		LoadModule authz_core_module $mods/mod_authz_core.so
 		LoadModule proxy_module $mods/mod_proxy.so
 		LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
-		DocumentRoot "$dir/www"
+		# Apache walks DocumentRoot as nobody even for proxied paths: use
+		# the socket's directory, which nobody can always reach.
+		DocumentRoot "${sock%/*}"
+		# No .htaccess lookups: nobody may not be able to read them.
+		<Directory />
+		    AllowOverride None
+		</Directory>
 		Include "$a/apitoken.conf"
 	EOF
 	apache2 -t -f "$a/httpd.conf" >"$a/check.err" 2>&1 ||

@@ -5,10 +5,12 @@
 . "$APITOKEN_SRCDIR/tests/lib/assert.sh"
 
 M=$(master_pid)
-user=$(sed -n 's/^user *= *//p' "$APITOKEN_CONF" | head -1)
+# [server] user only: [database] has a user key too.
+user=$(awk -F' *= *' '/^\[/ { s = $0 } s == "[server]" && $1 == "user" { print $2; exit }' \
+    "$APITOKEN_CONF")
 if [ "$(id -u)" != 0 ] || [ -z "$user" ]; then
-	# Not started as root: nothing to drop; the check cannot apply.
-	skip "workers run as [server] user" "not running as root"
+	# Not root, or no user to drop to (nobody cannot reach the checkout).
+	skip "workers run as [server] user" "not root, or no [server] user"
 else
 	want=$(id -u "$user")
 	bad=0
