@@ -21,6 +21,7 @@ struct app {
 	struct db	 db;
 	uint8_t		 secret[TOKEN_SECRET_LEN];
 	unsigned long	 requests;
+	int		 one_shot;	/* plain CGI: this process answers once */
 };
 
 struct api_ctx {

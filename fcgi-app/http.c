@@ -75,8 +75,31 @@ http_request_init(struct http_request *r, struct arena *a, char **envp,
 	    r->client_ip, sizeof(r->client_ip), r->client_addr);
 }
 
+/* Reads exactly n bytes; the count read. */
+static int
+http_io_read(const struct http_io *io, char *buf, int n)
+{
+	size_t got = 0, k;
+
+	if (io->in != NULL)
+		return FCGX_GetStr(buf, n, io->in);
+	while (got < (size_t)n && (k = fread(buf + got, 1, (size_t)n - got,
+	    stdin)) > 0)
+		got += k;
+	return (int)got;
+}
+
+/* Writes all n bytes: 0, or -1. */
+static int
+http_io_write(const struct http_io *io, const char *buf, int n)
+{
+	if (io->out != NULL)
+		return FCGX_PutStr(buf, n, io->out) == n ? 0 : -1;
+	return fwrite(buf, 1, (size_t)n, stdout) == (size_t)n ? 0 : -1;
+}
+
 enum http_body_status
-http_body_read(struct http_request *r, FCGX_Stream *in, size_t max)
+http_body_read(struct http_request *r, const struct http_io *io, size_t max)
 {
 	const char *cl = http_env(r->envp, "CONTENT_LENGTH");
 	int64_t len;
@@ -91,7 +114,7 @@ http_body_read(struct http_request *r, FCGX_Stream *in, size_t max)
 		return HTTP_BODY_TOO_LARGE;
 	if ((buf = arena_alloc(r->arena, (size_t)len + 1)) == NULL)
 		return HTTP_BODY_READ_ERROR;
-	n = len > 0 ? FCGX_GetStr(buf, (int)len, in) : 0;
+	n = len > 0 ? http_io_read(io, buf, (int)len) : 0;
 	if (n != (int)len)
 		return HTTP_BODY_READ_ERROR;
 	buf[len] = '\0';
@@ -355,7 +378,7 @@ http_status_text(int status)
 }
 
 int
-http_response_write(struct http_response *res, FCGX_Stream *out,
+http_response_write(struct http_response *res, const struct http_io *io,
     int head_only)
 {
 	char head[HTTP_RESP_HEADERS_MAX + 256];
@@ -378,10 +401,11 @@ http_response_write(struct http_response *res, FCGX_Stream *out,
 	    res->headers);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
-	if (FCGX_PutStr(head, n, out) != n)
+	if (http_io_write(io, head, n) == -1)
 		return -1;
-	if (!head_only && blen > 0 && FCGX_PutStr(body, (int)blen, out) !=
-	    (int)blen)
+	if (!head_only && blen > 0 && http_io_write(io, body, (int)blen) == -1)
+		return -1;
+	if (io->out == NULL && fflush(stdout) != 0)
 		return -1;
 	return 0;
 }

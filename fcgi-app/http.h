@@ -54,6 +54,15 @@ struct http_response {
 	json_object	*json;		/* owned; freed after writing */
 };
 
+/*
+ * Where a request's body comes from and its response goes: the FastCGI
+ * streams, or (both NULL) stdin and stdout for a plain CGI run.
+ */
+struct http_io {
+	FCGX_Stream	*in;
+	FCGX_Stream	*out;
+};
+
 enum http_body_status {
 	HTTP_BODY_OK = 0,
 	HTTP_BODY_TOO_LARGE,
@@ -65,8 +74,8 @@ enum http_body_status {
 const char *http_env(char **envp, const char *name);
 void	 http_request_init(struct http_request *r, struct arena *a,
 	    char **envp, const struct cidr_list *trusted_proxies);
-enum http_body_status http_body_read(struct http_request *r, FCGX_Stream *in,
-	    size_t max);
+enum http_body_status http_body_read(struct http_request *r,
+	    const struct http_io *io, size_t max);
 
 /*
  * Finds name in an application/x-www-form-urlencoded string and decodes
@@ -100,8 +109,8 @@ void	 http_json(struct http_response *res, int status, json_object *obj);
 /* {"error": error, "reason": reason}; reason may be NULL. */
 void	 http_error(struct http_response *res, int status, const char *error,
 	    const char *reason);
-int	 http_response_write(struct http_response *res, FCGX_Stream *out,
-	    int head_only);
+int	 http_response_write(struct http_response *res,
+	    const struct http_io *io, int head_only);
 const char *http_status_text(int status);
 
 #endif

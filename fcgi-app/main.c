@@ -14,6 +14,7 @@
 #include "pool.h"
 #include "secret.h"
 #include "sock.h"
+#include "worker.h"
 
 #ifndef SYSCONF_FILE
 #define SYSCONF_FILE "/etc/apitoken/apitoken.conf"
@@ -27,8 +28,11 @@ usage(FILE *f)
 	    "  -t       check the configuration and exit\n"
 	    "  -V       print the version and exit\n"
 	    "Listens on [server] listen, or on fd 0 when a web server or\n"
-	    "spawn-fcgi hands over a socket. Signals: TERM/INT stop,\n"
-	    "HUP reloads, USR1 reopens the log.\n", SYSCONF_FILE);
+	    "spawn-fcgi hands over a socket; run as a CGI program (no socket,\n"
+	    "GATEWAY_INTERFACE set) it answers one request and exits.\n"
+	    "APITOKEN_CONFIG names the file when -c is not given.\n"
+	    "Signals: TERM/INT stop, HUP reloads, USR1 reopens the log.\n",
+	    SYSCONF_FILE);
 }
 
 static int
@@ -48,6 +52,30 @@ main_pid_file(const char *path)
 		return -1;
 	}
 	return close(fd);
+}
+
+/*
+ * Plain CGI: no socket on fd 0 and the web server's CGI variables set.
+ * The log goes to the web server's error log when its file cannot be
+ * opened by the CGI user.
+ */
+static int
+main_cgi(struct conf *c)
+{
+	uint8_t secret[TOKEN_SECRET_LEN];
+	char err[1024];
+
+	if (log_open(c->log_file, c->log_level) == -1 &&
+	    log_open("", c->log_level) == -1)
+		return 1;
+	if (secret_load(c->secret_file, secret, err, sizeof(err)) == -1) {
+		log_error("cgi_start_failed", "what=secret");
+		fputs("Status: 500 Internal Server Error\r\n"
+		    "Content-Type: application/json; charset=utf-8\r\n\r\n"
+		    "{\"error\":\"internal_error\"}", stdout);
+		return 1;
+	}
+	worker_cgi(c, secret, environ);
 }
 
 /* What -t checks beyond the file itself: the secret, the user, the log. */
@@ -70,7 +98,8 @@ int
 main(int argc, char *argv[])
 {
 	static struct conf c;
-	const char *path = SYSCONF_FILE, *sockpath = NULL;
+	static const char default_path[] = SYSCONF_FILE;
+	const char *path = default_path, *sockpath = NULL;
 	char err[1024];
 	int ch, test = 0, fd, rc;
 	uid_t uid;
@@ -105,6 +134,10 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	/* Web servers that spawn us cannot always pass arguments. */
+	if (path == default_path && getenv("APITOKEN_CONFIG") != NULL &&
+	    getenv("APITOKEN_CONFIG")[0] != '\0')
+		path = getenv("APITOKEN_CONFIG");
 	if (sodium_init() < 0) {
 		fprintf(stderr, "apitoken-fcgi: libsodium failed to start\n");
 		return 1;
@@ -121,6 +154,8 @@ main(int argc, char *argv[])
 		printf("apitoken-fcgi: configuration %s is valid\n", path);
 		return 0;
 	}
+	if (!sock_inherited() && getenv("GATEWAY_INTERFACE") != NULL)
+		return main_cgi(&c);
 	if (log_open(c.log_file, c.log_level) == -1) {
 		fprintf(stderr, "apitoken-fcgi: %s: %s\n", c.log_file,
 		    strerror(errno));

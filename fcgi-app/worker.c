@@ -63,7 +63,8 @@ worker_signals(void)
 }
 
 static enum http_status
-worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
+worker_dispatch(struct api_ctx *ctx, const struct http_io *io, int role,
+    unsigned method)
 {
 	struct http_request *req = ctx->req;
 	const struct route *rt;
@@ -76,7 +77,7 @@ worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 	 * other location (lighttpd "mode" => "authorizer", mod_authnz_fcgi).
 	 * Its path is not ours to route and it has no body for us.
 	 */
-	if (fr->role == FCGI_AUTHORIZER) {
+	if (role == FCGI_AUTHORIZER) {
 		ctx->authorizer_role = 1;
 		return api_authorize(ctx);
 	}
@@ -92,7 +93,7 @@ worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 		    "method_not_allowed", "wrong_method");
 		return HTTP_METHOD_NOT_ALLOWED;
 	}
-	switch (http_body_read(req, fr->in, ctx->app->conf->max_body)) {
+	switch (http_body_read(req, io, ctx->app->conf->max_body)) {
 	case HTTP_BODY_OK:
 		break;
 	case HTTP_BODY_TOO_LARGE:
@@ -127,8 +128,11 @@ worker_dispatch(struct api_ctx *ctx, FCGX_Request *fr, unsigned method)
 	return rt->handler(ctx);
 }
 
+/* One request: envp are its params, io its body and response, role its
+ * FastCGI role (FCGI_RESPONDER for plain CGI). */
 static void
-worker_handle(struct app *app, FCGX_Request *fr, struct arena *a)
+worker_handle(struct app *app, char **envp, const struct http_io *io,
+    int role, struct arena *a)
 {
 	struct http_request req;
 	struct http_response res;
@@ -136,7 +140,7 @@ worker_handle(struct app *app, FCGX_Request *fr, struct arena *a)
 	unsigned method;
 	int64_t t0 = util_mono_ms();
 
-	http_request_init(&req, a, fr->envp, &app->conf->trusted_proxies);
+	http_request_init(&req, a, envp, &app->conf->trusted_proxies);
 	http_response_init(&res);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.app = app;
@@ -144,8 +148,14 @@ worker_handle(struct app *app, FCGX_Request *fr, struct arena *a)
 	ctx.res = &res;
 	ctx.now = util_now_ms();
 	method = route_method(req.method);
-	(void)worker_dispatch(&ctx, fr, method);
-	if (http_response_write(&res, fr->out, method == ROUTE_HEAD) == -1)
+	(void)worker_dispatch(&ctx, io, role, method);
+	/*
+	 * A CGI process may be killed once its answer is complete: write
+	 * lastUsed first.
+	 */
+	if (app->one_shot && lastused_flush(&app->db) != DB_OK)
+		log_warn("lastused_lost", "pending=%zu", lastused_pending());
+	if (http_response_write(&res, io, method == ROUTE_HEAD) == -1)
 		log_info("response_write_failed", "path=%.64s", req.path);
 	log_debug("request", "method=%.8s path=%.64s status=%d ms=%lld",
 	    req.method, req.path, res.status, (long long)(util_mono_ms() - t0));
@@ -213,6 +223,7 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 {
 	static struct app app;
 	FCGX_Request fr;
+	struct http_io io;
 	struct arena arena;
 	int rc, fl;
 
@@ -259,10 +270,40 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 			continue;
 		}
 		app.requests++;
-		worker_handle(&app, &fr, &arena);
+		io.in = fr.in;
+		io.out = fr.out;
+		worker_handle(&app, fr.envp, &io, fr.role, &arena);
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Finish_r(&fr);
 	arena_free(&arena);
 	worker_exit(&app, 0);
+}
+
+void
+worker_cgi(const struct conf *c, const uint8_t secret[TOKEN_SECRET_LEN],
+    char **envp)
+{
+	static struct app app;
+	struct http_io io = { NULL, NULL };
+	struct arena arena;
+
+	log_set_role("cgi", 0);
+	app.conf = c;
+	memcpy(app.secret, secret, TOKEN_SECRET_LEN);
+	if (password_init() != 0) {
+		log_error("cgi_init_failed", "what=password");
+		exit(1);
+	}
+	db_init(&app.db, c, 0);
+	if (db_connect(&app.db) != DB_OK)
+		log_warn("cgi_db_unavailable", "answering 503");
+	arena_init(&arena, 16384);
+	app.requests = 1;
+	app.one_shot = 1;
+	worker_handle(&app, envp, &io, FCGI_RESPONDER, &arena);
+	arena_free(&arena);
+	db_close(&app.db);
+	sodium_memzero(app.secret, sizeof(app.secret));
+	exit(0);
 }

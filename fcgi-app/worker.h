@@ -13,5 +13,11 @@
  */
 void	 worker_run(const struct conf *c, int listen_fd, int worker_id,
 	    const uint8_t secret[TOKEN_SECRET_LEN]) __attribute__((noreturn));
+/*
+ * Plain CGI, for the oldest hosts: answers the one request described by
+ * envp and stdin on stdout, then exits the process.
+ */
+void	 worker_cgi(const struct conf *c, const uint8_t secret[TOKEN_SECRET_LEN],
+	    char **envp) __attribute__((noreturn));
 
 #endif
