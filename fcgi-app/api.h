@@ -22,6 +22,8 @@ struct app {
 	uint8_t		 secret[TOKEN_SECRET_LEN];
 	unsigned long	 requests;
 	int		 one_shot;	/* plain CGI: this process answers once */
+	unsigned long	 db_errors_seen;	/* published to metrics */
+	unsigned long	 db_reconnects_seen;
 };
 
 struct api_ctx {
@@ -34,6 +36,7 @@ struct api_ctx {
 	int			 body_parsed;
 	char			 params[API_PARAMS_MAX][API_SEGMENT_MAX + 1];
 	int			 authorizer_role;	/* FastCGI Authorizer request */
+	int			 route_index;	/* for metrics; -1 = none */
 };
 
 /* A handler fills ctx->res and returns its HTTP status. */
@@ -81,6 +84,8 @@ enum http_status api_introspect(struct api_ctx *ctx);
 enum http_status api_revoke(struct api_ctx *ctx);
 /* api_authorize.c: the web server asks whether a request may pass */
 enum http_status api_authorize(struct api_ctx *ctx);
+/* api_metrics.c: GET /metrics (Prometheus text) */
+enum http_status api_metrics(struct api_ctx *ctx);
 /* api_audit.c */
 enum http_status api_audit_list(struct api_ctx *ctx);
 /* Reads limit and offset, lists events matching f as {"events":[..]}. */

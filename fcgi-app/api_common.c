@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "log.h"
+#include "metrics.h"
 #include "perm.h"
 #include "store_audit.h"
 #include "util.h"
@@ -212,6 +213,7 @@ api_insufficient_scope(struct api_ctx *ctx, unsigned flag,
 {
 	const char *name = perm_name(flag);
 
+	metrics_auth_failure("insufficient_scope");
 	api_forbidden(ctx, "insufficient_scope");
 	if (name != NULL)
 		json_object_object_add(ctx->res->json, "permission",
@@ -387,6 +389,8 @@ api_auth_failed(struct api_ctx *ctx, enum auth_result ar, const char *reason)
 {
 	struct http_response *res = ctx->res;
 
+	if (ar != AUTH_OK && ar != AUTH_UNAVAILABLE && ar != AUTH_ERROR)
+		metrics_auth_failure(reason);
 	switch (ar) {
 	case AUTH_MISSING:
 	case AUTH_DENIED:

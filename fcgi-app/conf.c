@@ -55,6 +55,8 @@ static int conf_check_prefix(struct conf *, const char *, char *, size_t);
 static int conf_check_cookie(struct conf *, const char *, char *, size_t);
 static int conf_check_origin(struct conf *, const char *, char *, size_t);
 static int conf_check_cidrs(struct conf *, const char *, char *, size_t);
+static int conf_check_metrics_allow(struct conf *, const char *, char *,
+	    size_t);
 
 #define CONF_FIELD_SIZE(f)	sizeof(((struct conf *)0)->f)
 #define CONF_STR(s, k, f, d, chk) \
@@ -116,6 +118,8 @@ static const struct conf_key conf_keys[] = {
 	    conf_check_origin),
 	CONF_STR("http", "trusted_proxies", trusted_proxies_text, "",
 	    conf_check_cidrs),
+	CONF_STR("http", "metrics_allow", metrics_allow_text,
+	    "127.0.0.1/32, ::1/128", conf_check_metrics_allow),
 	CONF_UINT("http", "max_body", max_body, 1024, 16777216, "65536"),
 	CONF_UINT("http", "session_ttl", session_ttl, 60, 31536000, "43200"),
 	CONF_STR("http", "cookie_name", cookie_name, "apitoken_session",
@@ -281,6 +285,18 @@ conf_check_cidrs(struct conf *c, const char *v, char *msg, size_t msglen)
 	char e[160];
 
 	if (cidr_list_parse(v, &c->trusted_proxies, e, sizeof(e)) == 0)
+		return 0;
+	util_errf(msg, msglen, "bad CIDR list: %s", e);
+	return -1;
+}
+
+static int
+conf_check_metrics_allow(struct conf *c, const char *v, char *msg,
+    size_t msglen)
+{
+	char e[160];
+
+	if (cidr_list_parse(v, &c->metrics_allow, e, sizeof(e)) == 0)
 		return 0;
 	util_errf(msg, msglen, "bad CIDR list: %s", e);
 	return -1;

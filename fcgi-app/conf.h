@@ -59,6 +59,8 @@ struct conf {
 	char	 public_origin[CONF_PATH_MAX];	/* public_origin: "" = scheme://Host of the request */
 	char	 trusted_proxies_text[CONF_LIST_MAX];	/* trusted_proxies: "" (CIDR list) */
 	struct cidr_list trusted_proxies;	/* parsed from the above by conf_load */
+	char	 metrics_allow_text[CONF_LIST_MAX];	/* metrics_allow: "127.0.0.1/32, ::1/128" */
+	struct cidr_list metrics_allow;	/* parsed from the above */
 	unsigned max_body;		/* max_body: bytes, 65536; 1024..16777216 */
 	unsigned session_ttl;		/* session_ttl: seconds, 43200; 60..31536000 */
 	char	 cookie_name[CONF_NAME_MAX];	/* cookie_name: "apitoken_session"; token chars only */

@@ -303,6 +303,9 @@ http_response_init(struct http_response *res)
 	res->hlen = 0;
 	res->headers[0] = '\0';
 	res->json = NULL;
+	res->raw = NULL;
+	res->raw_len = 0;
+	res->raw_type = NULL;
 }
 
 void
@@ -340,6 +343,20 @@ http_json(struct http_response *res, int status, json_object *obj)
 		json_object_put(res->json);
 	res->status = status;
 	res->json = obj;
+	res->raw = NULL;
+}
+
+void
+http_static(struct http_response *res, int status, const char *type,
+    const char *body, size_t len)
+{
+	if (res->json != NULL)
+		json_object_put(res->json);
+	res->json = NULL;
+	res->status = status;
+	res->raw = body;
+	res->raw_len = len;
+	res->raw_type = type;
 }
 
 void
@@ -382,7 +399,7 @@ http_response_write(struct http_response *res, const struct http_io *io,
     int head_only)
 {
 	char head[HTTP_RESP_HEADERS_MAX + 256];
-	const char *body = "";
+	const char *body = "", *type = "application/json; charset=utf-8";
 	size_t blen = 0;
 	int n;
 
@@ -390,15 +407,19 @@ http_response_write(struct http_response *res, const struct http_io *io,
 		body = json_object_to_json_string_ext(res->json,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 		blen = strlen(body);
+	} else if (res->raw != NULL) {
+		body = res->raw;
+		blen = res->raw_len;
+		type = res->raw_type;
 	}
 	/* libfcgi's own printf knows no %zu: format here, write raw. */
 	n = snprintf(head, sizeof(head), "Status: %d %s\r\n"
-	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Content-Type: %s\r\n"
 	    "Content-Length: %zu\r\n"
 	    "Cache-Control: no-store\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
-	    "%s\r\n", res->status, http_status_text(res->status), blen,
-	    res->headers);
+	    "%s\r\n", res->status, http_status_text(res->status), type,
+	    blen, res->headers);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
 	if (http_io_write(io, head, n) == -1)

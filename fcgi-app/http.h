@@ -52,6 +52,9 @@ struct http_response {
 	size_t		 hlen;
 	char		 headers[HTTP_RESP_HEADERS_MAX];
 	json_object	*json;		/* owned; freed after writing */
+	const char	*raw;		/* or a non-JSON body, not owned */
+	size_t		 raw_len;
+	const char	*raw_type;	/* its Content-Type */
 };
 
 /*
@@ -106,6 +109,12 @@ int	 http_header_add(struct http_response *res, const char *name,
 	    const char *value);
 /* Sets the status and the JSON body (ownership of obj passes to res). */
 void	 http_json(struct http_response *res, int status, json_object *obj);
+/*
+ * A non-JSON body (the browser page, /metrics): body must outlive the
+ * response (static, or in the request's arena).
+ */
+void	 http_static(struct http_response *res, int status, const char *type,
+	    const char *body, size_t len);
 /* {"error": error, "reason": reason}; reason may be NULL. */
 void	 http_error(struct http_response *res, int status, const char *error,
 	    const char *reason);

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "lifecycle.h"
+#include "metrics.h"
 #include "store_audit.h"
 #include "util.h"
 
@@ -129,6 +130,8 @@ lifecycle_mint(struct db *db, const char *prefix,
 		return rc;
 	}
 	out->id = x->id;
+	if (x->id != 0)	/* a rotation that lost its race made nothing */
+		metrics_token_created();
 	return DB_OK;
 }
 
@@ -215,6 +218,8 @@ lifecycle_reuse(struct db *db, const struct store_token *t, int64_t now,
 	x.family_id = t->family_id != 0 ? t->family_id : t->id;
 	rc = db_tx(db, lifecycle_reuse_tx, &x);
 	*revoked = x.revoked;
+	while (rc == DB_OK && x.revoked-- > 0)
+		metrics_token_revoked();
 	return rc;
 }
 
@@ -270,5 +275,7 @@ lifecycle_revoke(struct db *db, int64_t token_id, int64_t now,
 	x.reason = reason;
 	rc = db_tx(db, lifecycle_revoke_tx, &x);
 	*changed = x.changed;
+	if (rc == DB_OK && x.changed)
+		metrics_token_revoked();
 	return rc;
 }

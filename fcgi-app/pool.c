@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "password.h"
 #include "pool.h"
 #include "secret.h"
@@ -280,6 +281,8 @@ pool_reap(struct pool *p)
 		    how, (long long)lived);
 		if (p->stopping || (size_t)slot >= p->nworkers)
 			continue;
+		if (!clean)
+			metrics_worker_restart();
 		/* Children dying young in a loop: back off, double each time. */
 		if (!clean && lived < POOL_FAST_DEATH_MS)
 			p->slots[slot].fails++;
@@ -429,6 +432,9 @@ pool_run(const struct conf *c, const char *conf_path, int listen_fd,
 	    fchown(log_fd(), p.uid, p.gid) == -1)
 		log_warn("log_chown_failed", "errno=%d", errno);
 	/* Once here, not per worker: every fork inherits the dummy hash. */
+	/* Before any fork: every worker shares these counters. */
+	if (metrics_init() != 0)
+		log_warn("metrics_unshared", "errno=%d", errno);
 	if (password_init() != 0) {
 		log_error("start_failed", "what=password_init");
 		return 1;

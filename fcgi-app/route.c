@@ -51,6 +51,8 @@ static const struct route routes[] = {
 	/* Resolves its caller itself: it must answer 401/403 as the API does. */
 	{ "/api/authorize", ROUTE_GET | ROUTE_HEAD, api_authorize,
 	    ROUTE_PUBLIC, 0 },
+	/* Answers only [http] metrics_allow addresses, itself. */
+	{ "/metrics", ROUTE_GET | ROUTE_HEAD, api_metrics, ROUTE_PUBLIC, 0 },
 };
 
 /*
@@ -94,6 +96,20 @@ route_find(const char *path, char params[][ROUTE_SEGMENT_MAX + 1])
 		if (route_match(routes[i].path, path, params))
 			return &routes[i];
 	return NULL;
+}
+
+int
+route_index(const struct route *rt)
+{
+	return rt != NULL ? (int)(rt - routes) : -1;
+}
+
+const char *
+route_path_at(int i)
+{
+	if (i < 0 || (size_t)i >= sizeof(routes) / sizeof(routes[0]))
+		return "unknown";
+	return routes[i].path;
 }
 
 unsigned

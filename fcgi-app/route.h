@@ -43,6 +43,9 @@ struct route {
 const struct route *route_find(const char *path,
 	    char params[][ROUTE_SEGMENT_MAX + 1]);
 unsigned route_method(const char *method);
+/* The route's index in the table (for metrics), and the path at an index. */
+int	 route_index(const struct route *rt);
+const char *route_path_at(int i);
 /* "GET, HEAD, POST": the Allow header of a 405. */
 void	 route_allow(const struct route *rt, char *buf, size_t size);
 

@@ -14,6 +14,7 @@
 #include "api.h"
 #include "lastused.h"
 #include "log.h"
+#include "metrics.h"
 #include "password.h"
 #include "route.h"
 #include "scope.h"
@@ -81,7 +82,9 @@ worker_dispatch(struct api_ctx *ctx, const struct http_io *io, int role,
 		ctx->authorizer_role = 1;
 		return api_authorize(ctx);
 	}
-	if ((rt = route_find(req->path, ctx->params)) == NULL) {
+	rt = route_find(req->path, ctx->params);
+	ctx->route_index = route_index(rt);
+	if (rt == NULL) {
 		http_error(ctx->res, HTTP_NOT_FOUND, "not_found", "no_such_route");
 		return HTTP_NOT_FOUND;
 	}
@@ -148,6 +151,7 @@ worker_handle(struct app *app, char **envp, const struct http_io *io,
 	ctx.res = &res;
 	ctx.now = util_now_ms();
 	method = route_method(req.method);
+	ctx.route_index = -1;
 	(void)worker_dispatch(&ctx, io, role, method);
 	/*
 	 * A CGI process may be killed once its answer is complete: write
@@ -159,6 +163,13 @@ worker_handle(struct app *app, char **envp, const struct http_io *io,
 		log_info("response_write_failed", "path=%.64s", req.path);
 	log_debug("request", "method=%.8s path=%.64s status=%d ms=%lld",
 	    req.method, req.path, res.status, (long long)(util_mono_ms() - t0));
+	metrics_request(ctx.route_index, res.status,
+	    (util_mono_ms() - t0) * 1000);
+	/* The connection counts only grow: publish what this request added. */
+	metrics_db(app->db.errors - app->db_errors_seen,
+	    app->db.reconnects - app->db_reconnects_seen);
+	app->db_errors_seen = app->db.errors;
+	app->db_reconnects_seen = app->db.reconnects;
 	http_response_free(&res);
 	if (ctx.body_json != NULL)
 		json_object_put(ctx.body_json);

@@ -19,7 +19,7 @@ for f in "${files[@]}"; do
 	if cmp -s "$T_DIR/quoted" "$APITOKEN_SRCDIR/conf-examples/$f"; then
 		ok "README quotes conf-examples/$f verbatim"
 	else
-		not_ok "README quotes conf-examples/$f verbatim" \
+		not_ok "README quotes conf-examples/$f verbatim (run scripts/readme-sync)" \
 		    "$(diff "$T_DIR/quoted" "$APITOKEN_SRCDIR/conf-examples/$f" | head -5)"
 	fi
 done

@@ -374,26 +374,6 @@ treq "$TT" GET /api/whoami -H 'X-Forwarded-For: 10.9.1.2'
 expect_error "without a trusted proxy X-Forwarded-For is ignored (still 403)" \
     403 ip_not_trusted
 
-# reload_pool: SIGHUP to the master, then waits (at most 5 s) until none of
-# the workers from before is left and there is at least one. Status 0 then.
-reload_pool() {
-	local m old cur i
-	m=$(master_pid)
-	if [ -z "$m" ] || ! kill -0 "$m" 2>/dev/null; then
-		return 1
-	fi
-	old=$(children "$m")
-	kill -HUP "$m" || return 1
-	for ((i = 0; i < 50; i++)); do
-		sleep 0.1
-		cur=$(children "$m")
-		if [ -n "$cur" ] &&
-		    ! printf '%s\n' "$cur" | grep -qxF -f <(printf '%s\n' "$old"); then
-			return 0
-		fi
-	done
-	return 1
-}
 
 # The backup lives outside T_DIR: finish removes T_DIR before the EXIT trap.
 CONF_BAK="${APITOKEN_TEST_DIR:-${TMPDIR:-/tmp}}/$T_NAME.conf.$$"

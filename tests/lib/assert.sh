@@ -261,6 +261,27 @@ treq() {
 	req "$method" "$path" -H "X-Auth-Token: $tok" "$@"
 }
 
+# reload_pool: SIGHUP to the master, then waits (at most 5 s) until none of
+# the workers from before is left and there is at least one. Status 0 then.
+reload_pool() {
+	local m old cur i
+	m=$(master_pid)
+	if [ -z "$m" ] || ! kill -0 "$m" 2>/dev/null; then
+		return 1
+	fi
+	old=$(children "$m")
+	kill -HUP "$m" || return 1
+	for ((i = 0; i < 50; i++)); do
+		sleep 0.1
+		cur=$(children "$m")
+		if [ -n "$cur" ] &&
+		    ! printf '%s\n' "$cur" | grep -qxF -f <(printf '%s\n' "$old"); then
+			return 0
+		fi
+	done
+	return 1
+}
+
 # ---------------------------------------------------------------- fixtures
 
 # uniq_login [PREFIX]: a login no other script or run uses.
