@@ -98,22 +98,6 @@ authorize_tell(struct api_ctx *ctx, const char *name, const char *value)
 	http_header_add(ctx->res, h, value);
 }
 
-static const char *
-authorize_auth_name(enum auth_kind k)
-{
-	switch (k) {
-	case AUTH_SESSION:
-		return "session";
-	case AUTH_TOKEN:
-		return "token";
-	case AUTH_BASIC:
-		return "basic";
-	case AUTH_NONE:
-		break;
-	}
-	return "none";
-}
-
 enum http_status
 api_authorize(struct api_ctx *ctx)
 {
@@ -144,7 +128,7 @@ api_authorize(struct api_ctx *ctx)
 	else
 		snprintf(who, sizeof(who), "%s", c->user.login);
 	authorize_tell(ctx, "USER", who);
-	authorize_tell(ctx, "AUTH", authorize_auth_name(c->kind));
+	authorize_tell(ctx, "AUTH", auth_kind_name(c->kind));
 	if (c->kind == AUTH_TOKEN) {
 		authorize_tell(ctx, "TOKEN_ID", c->token.public_id);
 		authorize_tell(ctx, "KIND", c->token.kind);

@@ -3,22 +3,6 @@
 #include "perm.h"
 #include "scope.h"
 
-static const char *
-whoami_auth_name(enum auth_kind k)
-{
-	switch (k) {
-	case AUTH_SESSION:
-		return "session";
-	case AUTH_TOKEN:
-		return "token";
-	case AUTH_BASIC:
-		return "basic";
-	case AUTH_NONE:
-		break;
-	}
-	return "none";
-}
-
 enum http_status
 api_whoami(struct api_ctx *ctx)
 {
@@ -48,7 +32,7 @@ api_whoami(struct api_ctx *ctx)
 		json_object_object_add(o, "identity", u);
 	}
 	json_object_object_add(o, "auth",
-	    json_object_new_string(whoami_auth_name(c->kind)));
+	    json_object_new_string(auth_kind_name(c->kind)));
 	if (c->kind == AUTH_TOKEN) {
 		t = json_object_new_object();
 		json_object_object_add(t, "id",

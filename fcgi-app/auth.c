@@ -29,6 +29,22 @@ auth_trim(const char **s, size_t *len)
 		(*len)--;
 }
 
+const char *
+auth_kind_name(enum auth_kind k)
+{
+	switch (k) {
+	case AUTH_SESSION:
+		return "session";
+	case AUTH_TOKEN:
+		return "token";
+	case AUTH_BASIC:
+		return "basic";
+	case AUTH_NONE:
+		break;
+	}
+	return "none";
+}
+
 void
 auth_creds_parse(const char *x_auth_token, const char *authorization,
     struct auth_creds *out)

@@ -48,6 +48,8 @@ enum auth_result {
 	AUTH_ERROR,		/* 500 */
 };
 
+/* "session", "token", "basic" or "none". */
+const char *auth_kind_name(enum auth_kind k);
 /* Pure: reads the two headers (either may be NULL). */
 void	 auth_creds_parse(const char *x_auth_token, const char *authorization,
 	    struct auth_creds *out);
