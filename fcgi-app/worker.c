@@ -197,7 +197,7 @@ worker_exit(struct app *app, int code)
 static int
 worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 {
-	struct pollfd p[2];
+	struct pollfd p[3];
 	int64_t due = lastused_due(app->conf->last_used_flush), timeout = -1;
 	char buf[16];
 
@@ -208,10 +208,17 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 	}
 	p[0].fd = worker_pipe[0];
 	p[0].events = POLLIN;
-	/* A kept-alive web-server connection carries the next request. */
+	/*
+	 * A kept-alive web-server connection (fastcgi_keep_conn, enablereuse)
+	 * carries the next request; new connections are watched too.
+	 */
 	p[1].fd = fr->ipcFd >= 0 ? fr->ipcFd : listen_fd;
 	p[1].events = POLLIN;
-	if (poll(p, 2, (int)timeout) == -1 && errno != EINTR)
+	p[2].fd = listen_fd;
+	p[2].events = POLLIN;
+	p[2].revents = 0;
+	if (poll(p, fr->ipcFd >= 0 ? 3 : 2, (int)timeout) == -1 &&
+	    errno != EINTR)
 		return -1;
 	if (p[0].revents & POLLIN)
 		while (read(worker_pipe[0], buf, sizeof(buf)) > 0)
@@ -225,7 +232,21 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 	    lastused_flush(&app->db) != DB_OK)
 		log_warn("lastused_flush_failed", "pending=%zu",
 		    lastused_pending());
-	return (p[1].revents & (POLLIN | POLLHUP | POLLERR)) ? 1 : 0;
+	if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+		return 1;
+	/*
+	 * A new connection waits while this worker idles on a kept one:
+	 * hand the kept one back (the web server reconnects when it needs
+	 * to), so kept connections can never starve the pool.
+	 */
+	if (fr->ipcFd >= 0 && (p[2].revents & POLLIN)) {
+		log_debug("keep_conn_released", "fd=%d", fr->ipcFd);
+		/* Plain close: libfcgi would otherwise wait up to 2 s for EOF. */
+		fr->detached = 1;
+		FCGX_Free(fr, 1);
+		return 1;
+	}
+	return 0;
 }
 
 void
