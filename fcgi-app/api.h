@@ -115,6 +115,8 @@ enum http_status api_bad_field(struct api_ctx *ctx, const char *field);
 /* 400 invalid_request, reason missing_field, naming the field. */
 enum http_status api_missing_field(struct api_ctx *ctx, const char *field);
 enum http_status api_forbidden(struct api_ctx *ctx, const char *reason);
+/* 403 csrf_check_failed (counted in the metrics). */
+enum http_status api_csrf_failed(struct api_ctx *ctx);
 enum http_status api_not_found(struct api_ctx *ctx, const char *reason);
 enum http_status api_conflict(struct api_ctx *ctx, const char *reason);
 /*

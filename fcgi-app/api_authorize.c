@@ -3,6 +3,7 @@
  * tokens: the FastCGI Authorizer role (lighttpd "mode" => "authorizer",
  * Apache mod_authnz_fcgi) and GET /api/authorize (nginx auth_request).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,27 +19,6 @@ struct authorize_need {
 	unsigned	 flag;		/* 0: any flag on the container */
 };
 
-/*
- * One requirement: the web server's FastCGI param (APITOKEN_CONTAINER,
- * set in the guarded location's config), else, for /api/authorize only,
- * the query string. The query of an authorizer request belongs to the
- * guarded request, so a client could choose it: never read it there.
- * 1 found, 0 absent, -1 answer set.
- */
-static int
-authorize_value(struct api_ctx *ctx, int role, const char *param,
-    const char *field, const char **v)
-{
-	int rc;
-
-	if ((*v = http_env(ctx->req->envp, param)) != NULL && (*v)[0] != '\0')
-		return 1;
-	if (role)
-		return 0;
-	rc = api_param(ctx, field, v);
-	return rc == 1 && (*v)[0] == '\0' ? 0 : rc;
-}
-
 /* A requirement the server config got wrong is its operator's to fix. */
 static int
 authorize_misconfigured(struct api_ctx *ctx, const char *what)
@@ -50,34 +30,58 @@ authorize_misconfigured(struct api_ctx *ctx, const char *what)
 	return -1;
 }
 
+/* name=value from the query string only (never the body); NULL if absent. */
+static const char *
+authorize_query(struct api_ctx *ctx, const char *name)
+{
+	const char *q = ctx->req->query, *v = NULL;
+
+	if (http_form_get(ctx->req->arena, q, strlen(q), name, &v) != 1 ||
+	    v == NULL || v[0] == '\0')
+		return NULL;
+	return v;
+}
+
+/*
+ * What the location requires. The web server's FastCGI params decide
+ * alone whenever either is set, even to nothing: an empty value is a
+ * config mistake and fails closed, never "anyone may pass". Only without
+ * them does /api/authorize read its own query string; in the Authorizer
+ * role the query belongs to the guarded request, so a client could choose
+ * it: it is never read there. -1 with the answer set.
+ */
 static int
 authorize_need(struct api_ctx *ctx, int role, struct authorize_need *n)
 {
-	const char *c = NULL, *p = NULL;
-	int rc;
+	const char *c = http_env(ctx->req->envp, "APITOKEN_CONTAINER");
+	const char *p = http_env(ctx->req->envp, "APITOKEN_PERMISSION");
+	int server = c != NULL || p != NULL;
 
 	memset(n, 0, sizeof(*n));
-	if ((rc = authorize_value(ctx, role, "APITOKEN_CONTAINER", "container",
-	    &c)) < 0 ||
-	    authorize_value(ctx, role, "APITOKEN_PERMISSION", "permission",
-	    &p) < 0)
-		return -1;
-	if (rc == 1 && util_parse_i64(c, strlen(c), 1, INT64_MAX,
+	if (!server && !role) {
+		c = authorize_query(ctx, "container");
+		p = authorize_query(ctx, "permission");
+	}
+	if (c != NULL && util_parse_i64(c, strlen(c), 1, INT64_MAX,
 	    &n->container) == -1) {
-		if (http_env(ctx->req->envp, "APITOKEN_CONTAINER") != NULL)
+		if (server)
 			return authorize_misconfigured(ctx, "APITOKEN_CONTAINER");
 		api_bad_field(ctx, "container");
 		return -1;
 	}
 	if (p != NULL && (n->flag = perm_from_name(p, strlen(p))) == 0) {
-		if (http_env(ctx->req->envp, "APITOKEN_PERMISSION") != NULL)
+		if (server)
 			return authorize_misconfigured(ctx, "APITOKEN_PERMISSION");
 		api_bad_field(ctx, "permission");
 		return -1;
 	}
 	/* A permission means nothing without the container it is held on. */
-	if (n->flag != 0 && n->container == 0)
-		return authorize_misconfigured(ctx, "APITOKEN_CONTAINER");
+	if (n->flag != 0 && n->container == 0) {
+		if (server)
+			return authorize_misconfigured(ctx, "APITOKEN_CONTAINER");
+		api_missing_field(ctx, "container");
+		return -1;
+	}
 	return 0;
 }
 
@@ -86,16 +90,37 @@ authorize_need(struct api_ctx *ctx, int role, struct authorize_need *n)
  * its environment under the Authorizer role; nginx copies X-Apitoken-*
  * with auth_request_set.
  */
-static void
+static const char *
+authorize_xname(const char *name, char *buf, size_t size)
+{
+	size_t o, i;
+	int first = 1;
+
+	o = (size_t)snprintf(buf, size, "X-Apitoken-");
+	for (i = 0; name[i] != '\0' && o + 1 < size; i++, o++) {
+		if (name[i] == '_') {
+			buf[o] = '-';
+			first = 1;
+			continue;
+		}
+		buf[o] = first ? name[i] : (char)tolower((unsigned char)name[i]);
+		first = 0;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static int
 authorize_tell(struct api_ctx *ctx, const char *name, const char *value)
 {
 	char h[64];
 
 	snprintf(h, sizeof(h), "Variable-APITOKEN_%s", name);
-	http_header_add(ctx->res, h, value);
-	snprintf(h, sizeof(h), "X-Apitoken-%s", name);
-	/* X-Apitoken-USER reads oddly; header names are case-blind anyway. */
-	http_header_add(ctx->res, h, value);
+	if (http_header_add(ctx->res, h, value) == -1)
+		return -1;
+	/* TOKEN_ID becomes X-Apitoken-Token-Id, the way HTTP names read. */
+	return http_header_add(ctx->res, authorize_xname(name, h, sizeof(h)),
+	    value);
 }
 
 enum http_status
@@ -108,13 +133,18 @@ api_authorize(struct api_ctx *ctx)
 	enum auth_result ar;
 	json_object *o;
 	int64_t perms = 0;
-	int rc;
+	int rc, bad;
 
 	if (authorize_need(ctx, ctx->authorizer_role, &need) == -1)
 		return ctx->res->status;
 	ar = auth_resolve(ctx->app, ctx->req, ctx->now, &ctx->caller, &reason);
 	if (ar != AUTH_OK)
 		return api_auth_failed(ctx, ar, reason);
+	/* A guarded POST by cookie passes the same CSRF rule as the API. */
+	if (c->kind == AUTH_SESSION && strcmp(ctx->req->method, "GET") != 0 &&
+	    strcmp(ctx->req->method, "HEAD") != 0 &&
+	    !auth_csrf_ok(ctx->app->conf, ctx->req))
+		return api_csrf_failed(ctx);
 	if (need.container != 0) {
 		if ((rc = scope_perms(ctx->app, c, need.container, &perms)) !=
 		    DB_OK)
@@ -127,25 +157,26 @@ api_authorize(struct api_ctx *ctx)
 		snprintf(who, sizeof(who), "identity:%s", c->token.identity_name);
 	else
 		snprintf(who, sizeof(who), "%s", c->user.login);
-	authorize_tell(ctx, "USER", who);
-	authorize_tell(ctx, "AUTH", auth_kind_name(c->kind));
-	if (c->kind == AUTH_TOKEN) {
-		authorize_tell(ctx, "TOKEN_ID", c->token.public_id);
-		authorize_tell(ctx, "KIND", c->token.kind);
-	}
-	if (need.container != 0) {
+	/* A 200 that fails to say who called must not go out: fail closed. */
+	bad = authorize_tell(ctx, "USER", who) == -1 ||
+	    authorize_tell(ctx, "AUTH", auth_kind_name(c->kind)) == -1;
+	if (!bad && c->kind == AUTH_TOKEN)
+		bad = authorize_tell(ctx, "TOKEN_ID", c->token.public_id) == -1 ||
+		    authorize_tell(ctx, "KIND", c->token.kind) == -1;
+	if (!bad && need.container != 0) {
 		perm_scope((unsigned)perms, scope, sizeof(scope));
 		snprintf(num, sizeof(num), "%lld", (long long)need.container);
 		/*
 		 * In the Authorizer role the guarded app already has the
 		 * server's APITOKEN_CONTAINER; lighttpd would append ours ("1, 1").
 		 */
-		if (ctx->authorizer_role)
-			http_header_add(ctx->res, "X-Apitoken-CONTAINER", num);
-		else
-			authorize_tell(ctx, "CONTAINER", num);
-		authorize_tell(ctx, "PERMISSIONS", scope);
+		bad = (ctx->authorizer_role ? http_header_add(ctx->res,
+		    "X-Apitoken-Container", num) :
+		    authorize_tell(ctx, "CONTAINER", num)) == -1 ||
+		    authorize_tell(ctx, "PERMISSIONS", scope) == -1;
 	}
+	if (bad)
+		return api_db_error(ctx, DB_ERROR);
 	o = json_object_new_object();
 	json_object_object_add(o, "allowed", json_object_new_boolean(1));
 	json_object_object_add(o, "user", json_object_new_string(who));

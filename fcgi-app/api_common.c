@@ -414,3 +414,10 @@ api_auth_failed(struct api_ctx *ctx, enum auth_result ar, const char *reason)
 	}
 	return api_db_error(ctx, DB_ERROR);
 }
+
+enum http_status
+api_csrf_failed(struct api_ctx *ctx)
+{
+	metrics_auth_failure("csrf_check_failed");
+	return api_forbidden(ctx, "csrf_check_failed");
+}

@@ -4,7 +4,8 @@
 #include "metrics.h"
 #include "route.h"
 
-#define METRICS_TEXT_MAX	(64 * 1024)
+/* Every route × every status with a count stays well below this. */
+#define METRICS_TEXT_MAX	(128 * 1024)
 
 enum http_status
 api_metrics(struct api_ctx *ctx)

@@ -128,11 +128,8 @@ api_logout(struct api_ctx *ctx)
 	sid = http_cookie_get(ctx->req->arena, http_env(ctx->req->envp,
 	    "HTTP_COOKIE"), auth_cookie_name(c, ctx->req, name, sizeof(name)));
 	if (sid != NULL) {
-		if (!auth_csrf_ok(c, ctx->req)) {
-			http_error(ctx->res, HTTP_FORBIDDEN, "forbidden",
-			    "csrf_check_failed");
-			return HTTP_FORBIDDEN;
-		}
+		if (!auth_csrf_ok(c, ctx->req))
+			return api_csrf_failed(ctx);
 		if (strlen(sid) <= 128) {
 			auth_session_hash(sid, strlen(sid), hash);
 			if ((rc = store_session_delete(&ctx->app->db, hash)) !=

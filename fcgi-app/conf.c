@@ -250,7 +250,7 @@ conf_check_origin(struct conf *c, const char *v, char *msg, size_t msglen)
 {
 	char one[CONF_PATH_MAX];
 	const char *p = v, *e;
-	size_t n;
+	size_t n, count = 0;
 
 	(void)c;
 	while (*p != '\0') {
@@ -274,7 +274,14 @@ conf_check_origin(struct conf *c, const char *v, char *msg, size_t msglen)
 			    conf_qmore(one));
 			return -1;
 		}
+		count++;
 		p = e;
+	}
+	/* "," would silently refuse every cookie request that changes state. */
+	if (count == 0 && *v != '\0') {
+		util_errf(msg, msglen, "bad public_origin \"%.*s\"%s (no origin "
+		    "in it)", conf_qlen(v), v, conf_qmore(v));
+		return -1;
 	}
 	return 0;
 }

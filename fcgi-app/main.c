@@ -55,6 +55,19 @@ main_pid_file(const char *path)
 }
 
 /*
+ * Started as a CGI program: no socket on fd 0, the web server's CGI
+ * variables set, and not set-id (a CGI's environment is its caller's to
+ * choose).
+ */
+static int
+main_is_cgi(void)
+{
+	return !sock_inherited() && getenv("GATEWAY_INTERFACE") != NULL &&
+	    getenv("REQUEST_METHOD") != NULL && getuid() == geteuid() &&
+	    getgid() == getegid();
+}
+
+/*
  * Plain CGI: no socket on fd 0 and the web server's CGI variables set.
  * The log goes to the web server's error log when its file cannot be
  * opened by the CGI user.
@@ -134,10 +147,13 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
-	/* Web servers that spawn us cannot always pass arguments. */
-	if (path == default_path && getenv("APITOKEN_CONFIG") != NULL &&
-	    getenv("APITOKEN_CONFIG")[0] != '\0')
-		path = getenv("APITOKEN_CONFIG");
+	/*
+	 * Web servers that spawn us cannot always pass arguments. Never from
+	 * the environment of a set-id run: the caller would choose the file.
+	 */
+	if (path == default_path && secure_getenv("APITOKEN_CONFIG") != NULL &&
+	    secure_getenv("APITOKEN_CONFIG")[0] != '\0')
+		path = secure_getenv("APITOKEN_CONFIG");
 	if (sodium_init() < 0) {
 		fprintf(stderr, "apitoken-fcgi: libsodium failed to start\n");
 		return 1;
@@ -154,7 +170,7 @@ main(int argc, char *argv[])
 		printf("apitoken-fcgi: configuration %s is valid\n", path);
 		return 0;
 	}
-	if (!sock_inherited() && getenv("GATEWAY_INTERFACE") != NULL)
+	if (main_is_cgi())
 		return main_cgi(&c);
 	if (log_open(c.log_file, c.log_level) == -1) {
 		fprintf(stderr, "apitoken-fcgi: %s: %s\n", c.log_file,

@@ -31,7 +31,8 @@ static const int metrics_le_ms[] = {
 #define METRICS_NLE	(sizeof(metrics_le_ms) / sizeof(int) + 1)
 
 struct metrics_shm {
-	uint64_t requests[METRICS_ROUTES + 1][METRICS_NSTATUS];
+	/* rows: the routes, then "unknown", then "authorizer" */
+	uint64_t requests[METRICS_ROUTES + 2][METRICS_NSTATUS];
 	uint64_t latency[METRICS_NLE];	/* not cumulative; summed on render */
 	uint64_t latency_sum_us;
 	uint64_t auth_failures[METRICS_NREASON];
@@ -78,6 +79,7 @@ void
 metrics_request(int route, int status, int64_t elapsed_us)
 {
 	size_t r = route >= 0 && route < METRICS_ROUTES ? (size_t)route :
+	    route == METRICS_ROUTE_AUTHORIZER ? METRICS_ROUTES + 1 :
 	    METRICS_ROUTES, i;
 
 	METRICS_ADD(m->requests[r][metrics_status_index(status)], 1);
@@ -171,7 +173,7 @@ metrics_render(char *buf, size_t size, const char *(*route_name)(int))
 
 	metrics_printf(&o, "# HELP apitoken_requests_total Requests answered, "
 	    "by route and status.\n# TYPE apitoken_requests_total counter\n");
-	for (r = 0; r <= METRICS_ROUTES; r++) {
+	for (r = 0; r < METRICS_ROUTES + 2; r++) {
 		for (s = 0; s < METRICS_NSTATUS; s++) {
 			if ((v = METRICS_GET(m->requests[r][s])) == 0)
 				continue;
@@ -182,7 +184,8 @@ metrics_render(char *buf, size_t size, const char *(*route_name)(int))
 				snprintf(st, sizeof(st), "other");
 			metrics_printf(&o, "apitoken_requests_total{route=\"%s\","
 			    "status=\"%s\"} %llu\n", r < METRICS_ROUTES ?
-			    route_name((int)r) : "unknown", st,
+			    route_name((int)r) : r == METRICS_ROUTES ? "unknown" :
+			    "authorizer", st,
 			    (unsigned long long)v);
 		}
 	}
@@ -216,7 +219,8 @@ metrics_render(char *buf, size_t size, const char *(*route_name)(int))
 	    "Tokens minted (every kind, rotations included).",
 	    METRICS_GET(m->tokens_created));
 	metrics_counter(&o, "apitoken_tokens_revoked_total",
-	    "Tokens revoked through the API.", METRICS_GET(m->tokens_revoked));
+	    "Tokens revoked (one by one, and whole families on reuse).",
+	    METRICS_GET(m->tokens_revoked));
 	metrics_counter(&o, "apitoken_db_errors_total",
 	    "MariaDB statements that failed.", METRICS_GET(m->db_errors));
 	metrics_counter(&o, "apitoken_db_reconnects_total",

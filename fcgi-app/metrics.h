@@ -6,14 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define METRICS_ROUTES	48	/* route table entries; one more: unknown */
+#define METRICS_ROUTES	48	/* route table entries at most */
+#define METRICS_ROUTE_AUTHORIZER	(-2)	/* the FastCGI Authorizer role */
 
 /*
  * Maps the counters into memory shared with every process forked later
  * (call once in the master before forking; plain CGI gets its own). 0/-1.
  */
 int	 metrics_init(void);
-/* route: index in the route table, or -1 when no route matched. */
+/* route: index in the route table, -1 when no route matched, or
+ * METRICS_ROUTE_AUTHORIZER. */
 void	 metrics_request(int route, int status, int64_t elapsed_us);
 void	 metrics_auth_failure(const char *reason);
 void	 metrics_token_created(void);

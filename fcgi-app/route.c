@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "route.h"
 
 /* Exact paths come before patterns that would also match them. */
@@ -97,6 +98,10 @@ route_find(const char *path, char params[][ROUTE_SEGMENT_MAX + 1])
 			return &routes[i];
 	return NULL;
 }
+
+/* Every route has its own metrics row. */
+_Static_assert(sizeof(routes) / sizeof(routes[0]) <= METRICS_ROUTES,
+    "raise METRICS_ROUTES in metrics.h");
 
 int
 route_index(const struct route *rt)

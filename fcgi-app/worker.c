@@ -80,6 +80,7 @@ worker_dispatch(struct api_ctx *ctx, const struct http_io *io, int role,
 	 */
 	if (role == FCGI_AUTHORIZER) {
 		ctx->authorizer_role = 1;
+		ctx->route_index = METRICS_ROUTE_AUTHORIZER;
 		return api_authorize(ctx);
 	}
 	rt = route_find(req->path, ctx->params);

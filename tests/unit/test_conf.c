@@ -333,6 +333,8 @@ test_errors(void)
 	UNIT_CHECK("public_origin takes a comma-separated list",
 	    conf_text(&c, "[http]\npublic_origin = https://a.example, "
 	    "http://127.0.0.1:8080\n") == 0);
+	UNIT_CHECK("a public_origin list without an origin is refused",
+	    conf_text(&c, "[http]\npublic_origin = \" , \"\n") == -1);
 	UNIT_CHECK_STR("a bad element of the list is named",
 	    fails(&c, "[http]\npublic_origin = https://a.example, b.example\n"),
 	    at("2: bad public_origin \"b.example\" (expected "
