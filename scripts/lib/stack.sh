@@ -49,10 +49,29 @@ stack_free_port() {
 # stack_port_busy PORT
 stack_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# stack_db_sock DIR: where MariaDB's socket is: DIR/mariadb/mysqld.sock,
+# unless we are root and user nobody cannot reach DIR. Then it is next to
+# the pool's socket (see stack_sock), so that an apitoken a web server
+# starts as nobody (mod_fcgid) can connect, and DIR/mariadb/mysqld.sock is
+# a symbolic link to it for everything else.
+stack_db_sock() {
+	local sock
+	sock=$(stack_sock "$1") || return 1
+	if [ "${sock%/*}" = "$1" ]; then
+		printf '%s/mariadb/mysqld.sock\n' "$1"
+	else
+		printf '%s/mysqld.sock\n' "${sock%/*}"
+	fi
+}
+
 stack_mariadb_start() {
-	local dir=$1 m="$1/mariadb" i userarg=() pw
+	local dir=$1 m="$1/mariadb" i userarg=() pw sock
 	mkdir -p "$m" && chmod 0755 "$dir" "$m"
 	[ "$(id -u)" = 0 ] && userarg=(--user=root)
+	sock=$(stack_db_sock "$dir") || return 1
+	if [ "$sock" != "$m/mysqld.sock" ]; then
+		ln -sfn "$sock" "$m/mysqld.sock" || { die "cannot link $m/mysqld.sock"; return 1; }
+	fi
 	if pid_alive "$m/mysqld.pid"; then
 		say "MariaDB already running in $m"
 	else
@@ -63,9 +82,9 @@ stack_mariadb_start() {
 			    "${userarg[@]}" >"$m/install.log" 2>&1 ||
 			    { tail -20 "$m/install.log" >&2; die "mariadb-install-db failed"; return 1; }
 		fi
-		say "starting MariaDB (socket $m/mysqld.sock)"
+		say "starting MariaDB (socket $sock)"
 		setsid mariadbd --no-defaults --datadir="$m/data" \
-		    --socket="$m/mysqld.sock" --skip-networking \
+		    --socket="$sock" --skip-networking \
 		    --pid-file="$m/mysqld.pid" --log-error="$m/error.log" \
 		    --innodb-buffer-pool-size=128M --skip-name-resolve \
 		    --innodb-flush-log-at-trx-commit=1 \
@@ -288,10 +307,12 @@ stack_nginx_stop() { stop_pidfile "$1/nginx/nginx.pid" nginx 10; }
 # pool with mod_proxy_fcgi and conf-examples/apache-proxy-fcgi.conf as
 # shipped (only the socket path changed), files under DIR/apache.
 stack_apache_start() {
-	local dir=$1 port=$2 a="$1/apache" sock mods=/usr/lib/apache2/modules
+	local dir=$1 port=$2 a="$1/apache" sock mods=/usr/lib/apache2/modules www
 	local user="" i
 	sock=$(stack_sock "$dir") || return 1
 	pid_alive "$a/httpd.pid" && { say "Apache already running"; return 0; }
+	www="${sock%/*}/apache-www"
+	mkdir -p "$www"
 	stack_port_busy "$port" && { die "port $port is in use"; return 1; }
 	mkdir -p "$a"
 	sed "s#/run/apitoken/apitoken.sock#$sock#g" \
@@ -310,12 +331,17 @@ stack_apache_start() {
 		LoadModule authz_core_module $mods/mod_authz_core.so
 		LoadModule proxy_module $mods/mod_proxy.so
 		LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
-		# Apache walks DocumentRoot as nobody even for proxied paths: use
-		# the socket's directory, which nobody can always reach.
-		DocumentRoot "${sock%/*}"
+		# Apache walks DocumentRoot as nobody even for proxied paths: an
+		# empty directory next to the socket, which nobody can reach. No
+		# file anywhere else is served.
+		DocumentRoot "$www"
 		# No .htaccess lookups: nobody may not be able to read them.
 		<Directory />
 		    AllowOverride None
+		    Require all denied
+		</Directory>
+		<Directory "$www">
+		    Require all granted
 		</Directory>
 		Include "$a/apitoken.conf"
 	EOF
@@ -333,6 +359,182 @@ stack_apache_start() {
 }
 
 stack_apache_stop() { stop_pidfile "$1/apache/httpd.pid" Apache 10; }
+
+# stack_spawned_pids CONF: pids of the apitoken-fcgi processes started
+# with -c CONF.
+stack_spawned_pids() {
+	pgrep -f -- "apitoken-fcgi -c $(printf '%s' "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g')$"
+}
+
+# stack_spawned_gone CONF NAME: wait until no apitoken-fcgi started with
+# CONF is left (the web server that spawned them has stopped); kill any
+# that stays, by pid, and fail saying so.
+stack_spawned_gone() {
+	local conf=$1 name=$2 i pids
+	for ((i = 0; i < 150; i++)); do
+		pids=$(stack_spawned_pids "$conf") || return 0
+		sleep 0.1
+	done
+	pids=${pids//$'\n'/ }
+	# shellcheck disable=SC2086  # one pid a word
+	kill -KILL $pids 2>/dev/null
+	die "$name left apitoken-fcgi running after it stopped (pids $pids): killed"
+}
+
+# stack_lighttpd_spawn_start DIR PORT [BUILDDIR]: lighttpd on
+# 127.0.0.1:PORT starting apitoken-fcgi itself (bin-path), with
+# conf-examples/lighttpd-spawn.conf as shipped (only the paths changed),
+# files under DIR/lighttpd-spawn. The app gets a copy of the stack's config
+# (its own path, so its processes can be told from the pool's) whose
+# pid_file the example's empty APITOKEN_SERVER_PID_FILE must override.
+stack_lighttpd_spawn_start() {
+	local dir=$1 port=$2 build=${3:-$STACK_SRC} l="$1/lighttpd-spawn" i
+	pid_alive "$l/lighttpd.pid" && { say "lighttpd (spawning) already running"; return 0; }
+	stack_port_busy "$port" && { die "port $port is in use"; return 1; }
+	mkdir -p "$l" "$dir/www"
+	sed "s#^pid_file = .*#pid_file = $l/apitoken.pid#" "$dir/apitoken.conf" \
+	    >"$l/apitoken.conf" || return 1
+	rm -f "$l/apitoken.pid"
+	sed -e "s#/usr/local/sbin/apitoken-fcgi#$build/apitoken-fcgi#g" \
+	    -e "s#/etc/apitoken/apitoken.conf#$l/apitoken.conf#g" \
+	    -e "s#/run/lighttpd/apitoken.sock#$l/apitoken.sock#g" \
+	    "$STACK_SRC/conf-examples/lighttpd-spawn.conf" >"$l/apitoken-spawn.conf"
+	cat >"$l/lighttpd.conf" <<-EOF
+		server.port = $port
+		server.bind = "127.0.0.1"
+		server.document-root = "$dir/www"
+		server.pid-file = "$l/lighttpd.pid"
+		server.errorlog = "$l/lighttpd.err"
+		server.max-connections = 1024
+		include "$l/apitoken-spawn.conf"
+	EOF
+	lighttpd -tt -f "$l/lighttpd.conf" >/dev/null ||
+	    { die "lighttpd refused $l/lighttpd.conf"; return 1; }
+	say "starting lighttpd (spawning apitoken-fcgi) on http://127.0.0.1:$port"
+	lighttpd -f "$l/lighttpd.conf" || { die "lighttpd did not start (see $l/lighttpd.err)"; return 1; }
+	for ((i = 0; i < 100; i++)); do
+		if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz"; then
+			[ ! -e "$l/apitoken.pid" ] && return 0
+			die "the spawned apitoken-fcgi wrote $l/apitoken.pid: APITOKEN_SERVER_PID_FILE did not reach it"
+			return 1
+		fi
+		sleep 0.1
+	done
+	tail -20 "$l/lighttpd.err" >&2
+	die "lighttpd (spawning) does not answer on port $port"
+}
+
+# stack_lighttpd_spawn_stop DIR: lighttpd stops the apitoken-fcgi it started.
+stack_lighttpd_spawn_stop() {
+	stop_pidfile "$1/lighttpd-spawn/lighttpd.pid" "lighttpd (spawning)" 10
+	stack_spawned_gone "$1/lighttpd-spawn/apitoken.conf" lighttpd
+}
+
+# stack_fcgid_dir DIR: what the apitoken mod_fcgid starts runs from: its
+# program, config, password, secret and log, in a root-owned 0755
+# directory next to the pool's socket, which user nobody can always reach
+# (see stack_sock); a checkout under /root is not reachable.
+stack_fcgid_dir() {
+	local sock
+	sock=$(stack_sock "$1") || return 1
+	printf '%s/fcgid\n' "${sock%/*}"
+}
+
+# stack_fcgid_start DIR PORT [BUILDDIR]: Apache 2.4 on 127.0.0.1:PORT
+# starting apitoken-fcgi itself with mod_fcgid and
+# conf-examples/apache-fcgid.conf as shipped (only the paths changed),
+# files under DIR/apache-fcgid. As root, Apache runs the app as nobody: it
+# gets copies of the program, the stack's config, the database password and
+# the secret (owned by nobody, 0600) in stack_fcgid_dir, MariaDB's socket
+# where nobody reaches it (stack_db_sock) and a log file of its own there.
+stack_fcgid_start() {
+	local dir=$1 port=$2 build=${3:-$STACK_SRC} a="$1/apache-fcgid"
+	local mods=/usr/lib/apache2/modules user="" app db f i
+	app=$(stack_fcgid_dir "$dir") || return 1
+	db=$(stack_db_sock "$dir") || return 1
+	pid_alive "$a/httpd.pid" && { say "Apache (mod_fcgid) already running"; return 0; }
+	stack_port_busy "$port" && { die "port $port is in use"; return 1; }
+	[ -e "$mods/mod_fcgid.so" ] ||
+	    { die "mod_fcgid is missing (package libapache2-mod-fcgid)"; return 1; }
+	mkdir -p "$a" "$app/www" && chmod 0755 "$app" "$app/www" || return 1
+	rm -f "$app/apitoken.pid"
+	if ! { install -m 0755 "$build/apitoken-fcgi" "$app/apitoken-fcgi" &&
+	    install -m 0600 "$dir/secret" "$app/secret" &&
+	    install -m 0600 "$dir/db_password" "$app/db_password" &&
+	    install -m 0600 /dev/null "$app/apitoken.log"; }; then
+		die "cannot copy the program, secret and password to $app"
+		return 1
+	fi
+	sed -e "s#^pid_file = .*#pid_file = $app/apitoken.pid#" \
+	    -e "/^user = /d" \
+	    -e "s#^socket = .*#socket = $db#" \
+	    -e "s#^password_file = .*#password_file = $app/db_password#" \
+	    -e "s#^secret_file = .*#secret_file = $app/secret#" \
+	    -e "s#^file = .*#file = $app/apitoken.log#" \
+	    "$dir/apitoken.conf" >"$app/apitoken.conf" || return 1
+	chmod 0644 "$app/apitoken.conf"
+	if [ "$(id -u)" = 0 ]; then
+		# Apache never serves as root: its children, mod_fcgid's process
+		# manager and so the app run as nobody.
+		user=$'User nobody\nGroup nogroup'
+		for f in secret db_password apitoken.log; do
+			chown nobody:nogroup "$app/$f" || return 1
+		done
+	fi
+	sed -e "s#/usr/local/sbin/apitoken-fcgi#$app/apitoken-fcgi#g" \
+	    -e "s#/etc/apitoken/apitoken.conf#$app/apitoken.conf#g" \
+	    "$STACK_SRC/conf-examples/apache-fcgid.conf" >"$a/apitoken.conf"
+	cat >"$a/httpd.conf" <<-EOF
+		ServerRoot "$a"
+		ServerName 127.0.0.1
+		Listen 127.0.0.1:$port
+		PidFile "$a/httpd.pid"
+		ErrorLog "$a/error.log"
+		LogLevel warn
+		$user
+		LoadModule mpm_event_module $mods/mod_mpm_event.so
+		LoadModule authz_core_module $mods/mod_authz_core.so
+		LoadModule fcgid_module $mods/mod_fcgid.so
+		# mod_fcgid's sockets (it makes the directory, for Apache's user)
+		# and process table.
+		FcgidIPCDir "$app/ipc"
+		FcgidProcessTableFile "$a/fcgid_shm"
+		# Apache walks DocumentRoot as nobody: an empty directory nobody
+		# can reach (not one with the secret in it).
+		DocumentRoot "$app/www"
+		<Directory />
+		    AllowOverride None
+		</Directory>
+		Include "$a/apitoken.conf"
+	EOF
+	apache2 -t -f "$a/httpd.conf" >"$a/check.err" 2>&1 ||
+	    { cat "$a/check.err" >&2; die "Apache refused $a/httpd.conf"; return 1; }
+	say "starting Apache with mod_fcgid on http://127.0.0.1:$port"
+	apache2 -f "$a/httpd.conf" -k start >>"$a/check.err" 2>&1 ||
+	    { cat "$a/check.err" >&2; die "Apache did not start"; return 1; }
+	# mod_fcgid starts the app at the first request.
+	for ((i = 0; i < 100; i++)); do
+		if curl -s -o /dev/null -f --max-time 2 "http://127.0.0.1:$port/healthz"; then
+			grep -q 'event=master_start.* workers=1 ' "$app/apitoken.log" && return 0
+			die "the apitoken-fcgi mod_fcgid started does not run one worker (log: $app/apitoken.log)"
+			return 1
+		fi
+		sleep 0.1
+	done
+	tail -20 "$a/error.log" "$app/apitoken.log" >&2
+	die "Apache (mod_fcgid) does not answer on port $port"
+}
+
+# stack_fcgid_stop DIR: Apache stops the apitoken-fcgi mod_fcgid started;
+# the copies of the secret and password go.
+stack_fcgid_stop() {
+	local app rc=0
+	app=$(stack_fcgid_dir "$1") || return 1
+	stop_pidfile "$1/apache-fcgid/httpd.pid" "Apache (mod_fcgid)" 10
+	stack_spawned_gone "$app/apitoken.conf" "Apache (mod_fcgid)" || rc=1
+	rm -f "$app/secret" "$app/db_password"
+	return $rc
+}
 
 # stack_build: configure (if needed) and make in the source tree.
 stack_build() {

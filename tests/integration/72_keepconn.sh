@@ -9,14 +9,18 @@
 # shellcheck source=../../scripts/lib/stack.sh
 . "$APITOKEN_SRCDIR/scripts/lib/stack.sh"
 
-N="$T_DIR/nginx"
+# Outside T_DIR: finish removes T_DIR before the EXIT trap stops nginx.
+N="${APITOKEN_TEST_DIR:-/tmp}/72_keepconn-nginx.$$"
 sock=${APITOKEN_SOCKET:-$APITOKEN_STACK_DIR/apitoken.sock}
 tmp="${sock%/*}/nginx-keep-tmp"
 mkdir -p "$N" "$tmp"
 [ "$(id -u)" = 0 ] && chown nobody "$tmp"
 port=$(stack_free_port) || { not_ok "a free port for nginx"; finish; }
 # shellcheck disable=SC2317  # called by the EXIT trap
-stop_nginx() { stop_pidfile "$N/nginx.pid" nginx 10 >/dev/null; rm -rf "$tmp"; }
+stop_nginx() {
+	stop_pidfile "$N/nginx.pid" nginx 10 >/dev/null
+	rm -rf "$tmp" "$N"
+}
 trap stop_nginx EXIT
 user=""
 [ "$(id -u)" = 0 ] && user="user nobody nogroup;"

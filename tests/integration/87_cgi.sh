@@ -7,12 +7,16 @@
 # shellcheck source=../../scripts/lib/stack.sh
 . "$APITOKEN_SRCDIR/scripts/lib/stack.sh"
 
-C="$T_DIR/cgi"
+# Outside T_DIR: finish removes T_DIR before the EXIT trap stops lighttpd.
+C="${APITOKEN_TEST_DIR:-/tmp}/87_cgi-lighttpd.$$"
 mkdir -p "$C/www"
 port=$(stack_free_port) || { not_ok "a free port for lighttpd"; finish; }
 url="http://127.0.0.1:$port"
 # shellcheck disable=SC2317  # called by the EXIT trap
-stop_cgi() { stop_pidfile "$C/lighttpd.pid" lighttpd 10 >/dev/null; }
+stop_cgi() {
+	stop_pidfile "$C/lighttpd.pid" lighttpd 10 >/dev/null
+	rm -rf "$C"
+}
 trap stop_cgi EXIT
 
 # The example as shipped; only paths change. The CSRF origin of this
