@@ -55,6 +55,8 @@ int	 api_revoke_presented(struct api_ctx *ctx, const char *tok, size_t len,
 /* api_misc.c */
 enum http_status api_whoami(struct api_ctx *ctx);
 enum http_status api_healthz(struct api_ctx *ctx);
+/* api_page.c: the browser page, /app/ and its script and style sheet */
+enum http_status api_page(struct api_ctx *ctx);
 
 /* api_containers.c */
 /* Container and identity names: 1..64 of [A-Za-z0-9._-]. */

@@ -17,6 +17,10 @@ static const struct route routes[] = {
 	    ROUTE_PUBLIC, 0 },
 	{ "/api/whoami", ROUTE_GET | ROUTE_HEAD, api_whoami, ROUTE_CALLER, 0 },
 	{ "/healthz", ROUTE_GET | ROUTE_HEAD, api_healthz, ROUTE_PUBLIC, 0 },
+	/* The browser page: static files compiled in (api_page.c). */
+	{ "/app/", ROUTE_GET | ROUTE_HEAD, api_page, ROUTE_PUBLIC, 0 },
+	{ "/app/app.js", ROUTE_GET | ROUTE_HEAD, api_page, ROUTE_PUBLIC, 0 },
+	{ "/app/app.css", ROUTE_GET | ROUTE_HEAD, api_page, ROUTE_PUBLIC, 0 },
 
 	{ "/api/containers", ROUTE_GET | ROUTE_POST, api_containers,
 	    ROUTE_USER, 1 },
