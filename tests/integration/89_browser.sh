@@ -2,8 +2,10 @@
 # 89_browser.sh: the browser token page (/app/). curl checks what is served
 # (types, CSP, no inline script or style), then headless Chromium, driven by
 # Playwright (tests/browser/token_page.mjs), signs in, creates a token that
-# is shown once, uses it with curl, revokes it with confirmation, and checks
-# that pages of other origins cannot mint with the session.
+# is shown once, uses it with curl, revokes it with confirmation, makes a
+# container token (only the permissions held are offered, a reason is
+# required), uses and revokes it, and checks that pages of other origins
+# cannot mint with the session.
 # Needs node and Debian's chromium; playwright-core is installed with npm
 # into var/npm (kept between runs) when missing. Screenshots of each step go
 # to $APITOKEN_TEST_DIR/screenshots/.
@@ -108,9 +110,31 @@ else
 	finish
 fi
 
+# A container where the page's user holds read and access (no write, no
+# manage), made by an admin user.
+admin=$(uniq_login pagead)
+cname=$(uniq_login pagec)
+cid=
+if new_user "$admin" "$PW" --admin; then
+	breq "$admin" POST /api/containers "{\"name\": \"$cname\"}"
+	[ "$RES_STATUS" = 201 ] && cid=$(jq_body '.id // empty')
+fi
+if [ -n "$cid" ]; then
+	breq "$admin" PUT "/api/containers/$cid/members/$login" \
+	    '{"permissions": ["read", "access"]}'
+fi
+if [ -n "$cid" ] && [ "$RES_STATUS" = 200 ]; then
+	ok "the page's user holds read,access on container $cname"
+else
+	not_ok "the page's user holds read,access on container $cname" \
+	    "status $RES_STATUS: $RES_BODY"
+	finish
+fi
+
 mkdir -p "$SHOTS"
 # Chromium (Playwright's launch) needs a writable HOME for its profile.
 APITOKEN_URL=$APITOKEN_URL PAGE_LOGIN=$login PAGE_PASSWORD=$PW \
+    PAGE_CONTAINER_ID=$cid PAGE_CONTAINER_NAME=$cname \
     PAGE_SHOTS=$SHOTS PAGE_CHROMIUM=$CHROMIUM \
     PAGE_NODE_MODULES="$NPM_DIR/node_modules" HOME=$T_DIR \
     timeout 240 node "$APITOKEN_SRCDIR/tests/browser/token_page.mjs" \
@@ -134,4 +158,12 @@ expect_json "the cross-site pages minted nothing (Basic getApiTokens)" \
     '[.[] | select(.description | test("^evil"))] | length' 0
 expect_json "only the token made on the phone-sized page is left" \
     '[.[].description] | join(",")' phone
+breq "$admin" GET "/api/tokens?kind=container&container=$cid"
+expect_json "the page made one container token (none without a reason)" \
+    '.tokens | length' 1
+expect_json "the container token has the reason given on the page" \
+    '.tokens[0].reason' "browser test of container $cname"
+expect_json "the container token carries only read" \
+    '.tokens[0].permissions | join(",")' read
+expect_json "the container token is revoked" '.tokens[0].state' revoked
 finish
