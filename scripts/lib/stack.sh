@@ -49,6 +49,18 @@ stack_free_port() {
 # stack_port_busy PORT
 stack_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# stack_wait_http PORT NAME LOG: waits (at most 10 s) until /healthz answers
+# on PORT; else shows the end of LOG and fails naming the server.
+stack_wait_http() {
+	local port=$1 name=$2 log=$3 i
+	for ((i = 0; i < 100; i++)); do
+		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && return 0
+		sleep 0.1
+	done
+	tail -20 "$log" >&2
+	die "$name does not answer on port $port"
+}
+
 # stack_db_sock DIR: where MariaDB's socket is: DIR/mariadb/mysqld.sock,
 # unless we are root and user nobody cannot reach DIR. Then it is next to
 # the pool's socket (see stack_sock), so that an apitoken a web server
@@ -239,12 +251,7 @@ stack_lighttpd_start() {
 	    { die "lighttpd refused $dir/lighttpd.conf"; return 1; }
 	say "starting lighttpd on http://127.0.0.1:$port"
 	lighttpd -f "$dir/lighttpd.conf" || { die "lighttpd did not start"; return 1; }
-	for ((i = 0; i < 100; i++)); do
-		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && return 0
-		sleep 0.1
-	done
-	tail -20 "$dir/lighttpd.err" >&2
-	die "lighttpd does not answer on port $port"
+	stack_wait_http "$port" lighttpd "$dir/lighttpd.err"
 }
 
 stack_lighttpd_stop() { stop_pidfile "$1/lighttpd.pid" lighttpd 10; }
@@ -293,12 +300,7 @@ stack_nginx_start() {
 	say "starting nginx on http://127.0.0.1:$port"
 	nginx -p "$n" -c "$n/nginx.conf" 2>>"$n/error.log" ||
 	    { die "nginx did not start (see $n/error.log)"; return 1; }
-	for ((i = 0; i < 100; i++)); do
-		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && return 0
-		sleep 0.1
-	done
-	tail -20 "$n/error.log" >&2
-	die "nginx does not answer on port $port"
+	stack_wait_http "$port" nginx "$n/error.log"
 }
 
 stack_nginx_stop() { stop_pidfile "$1/nginx/nginx.pid" nginx 10; }
@@ -350,12 +352,7 @@ stack_apache_start() {
 	say "starting Apache on http://127.0.0.1:$port"
 	apache2 -f "$a/httpd.conf" -k start >>"$a/check.err" 2>&1 ||
 	    { cat "$a/check.err" >&2; die "Apache did not start"; return 1; }
-	for ((i = 0; i < 100; i++)); do
-		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && return 0
-		sleep 0.1
-	done
-	tail -20 "$a/error.log" >&2
-	die "Apache does not answer on port $port"
+	stack_wait_http "$port" Apache "$a/error.log"
 }
 
 stack_apache_stop() { stop_pidfile "$1/apache/httpd.pid" Apache 10; }
@@ -412,16 +409,9 @@ stack_lighttpd_spawn_start() {
 	    { die "lighttpd refused $l/lighttpd.conf"; return 1; }
 	say "starting lighttpd (spawning apitoken-fcgi) on http://127.0.0.1:$port"
 	lighttpd -f "$l/lighttpd.conf" || { die "lighttpd did not start (see $l/lighttpd.err)"; return 1; }
-	for ((i = 0; i < 100; i++)); do
-		if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz"; then
-			[ ! -e "$l/apitoken.pid" ] && return 0
-			die "the spawned apitoken-fcgi wrote $l/apitoken.pid: APITOKEN_SERVER_PID_FILE did not reach it"
-			return 1
-		fi
-		sleep 0.1
-	done
-	tail -20 "$l/lighttpd.err" >&2
-	die "lighttpd (spawning) does not answer on port $port"
+	stack_wait_http "$port" "lighttpd (spawning)" "$l/lighttpd.err" || return 1
+	[ ! -e "$l/apitoken.pid" ] && return 0
+	die "the spawned apitoken-fcgi wrote $l/apitoken.pid: APITOKEN_SERVER_PID_FILE did not reach it"
 }
 
 # stack_lighttpd_spawn_stop DIR: lighttpd stops the apitoken-fcgi it started.
