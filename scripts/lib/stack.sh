@@ -225,6 +225,28 @@ stack_app_start() {
 
 stack_app_stop() { stop_pidfile "$1/apitoken.pid" "apitoken pool" 15; }
 
+# stack_lighttpd_launch DIR PORT DOCROOT INCLUDE NAME: writes DIR/lighttpd.conf
+# (127.0.0.1:PORT, pid and error log in DIR, INCLUDE'd), checks it, starts
+# lighttpd and waits until /healthz answers.
+stack_lighttpd_launch() {
+	local d=$1 port=$2 root=$3 inc=$4 name=$5
+	cat >"$d/lighttpd.conf" <<-EOF
+		server.port = $port
+		server.bind = "127.0.0.1"
+		server.document-root = "$root"
+		server.pid-file = "$d/lighttpd.pid"
+		server.errorlog = "$d/lighttpd.err"
+		server.max-connections = 1024
+		include "$inc"
+	EOF
+	lighttpd -tt -f "$d/lighttpd.conf" >/dev/null ||
+	    { die "lighttpd refused $d/lighttpd.conf"; return 1; }
+	say "starting $name on http://127.0.0.1:$port"
+	lighttpd -f "$d/lighttpd.conf" ||
+	    { die "$name did not start (see $d/lighttpd.err)"; return 1; }
+	stack_wait_http "$port" "$name" "$d/lighttpd.err"
+}
+
 # stack_lighttpd_start DIR PORT: lighttpd on 127.0.0.1:PORT in front of the
 # pool, using conf-examples/lighttpd-apitoken.conf with our socket path.
 stack_lighttpd_start() {
@@ -238,20 +260,8 @@ stack_lighttpd_start() {
 	stack_port_busy "$port" && { die "port $port is in use (set APITOKEN_PORT)"; return 1; }
 	sed "s#/run/apitoken/apitoken.sock#$sock#g" \
 	    "$STACK_SRC/conf-examples/lighttpd-apitoken.conf" >"$dir/lighttpd-apitoken.conf"
-	cat >"$dir/lighttpd.conf" <<-EOF
-		server.port = $port
-		server.bind = "127.0.0.1"
-		server.document-root = "$dir/www"
-		server.pid-file = "$dir/lighttpd.pid"
-		server.errorlog = "$dir/lighttpd.err"
-		server.max-connections = 1024
-		include "$dir/lighttpd-apitoken.conf"
-	EOF
-	lighttpd -tt -f "$dir/lighttpd.conf" >/dev/null ||
-	    { die "lighttpd refused $dir/lighttpd.conf"; return 1; }
-	say "starting lighttpd on http://127.0.0.1:$port"
-	lighttpd -f "$dir/lighttpd.conf" || { die "lighttpd did not start"; return 1; }
-	stack_wait_http "$port" lighttpd "$dir/lighttpd.err"
+	stack_lighttpd_launch "$dir" "$port" "$dir/www" \
+	    "$dir/lighttpd-apitoken.conf" lighttpd
 }
 
 stack_lighttpd_stop() { stop_pidfile "$1/lighttpd.pid" lighttpd 10; }
@@ -396,20 +406,8 @@ stack_lighttpd_spawn_start() {
 	    -e "s#/etc/apitoken/apitoken.conf#$l/apitoken.conf#g" \
 	    -e "s#/run/lighttpd/apitoken.sock#$l/apitoken.sock#g" \
 	    "$STACK_SRC/conf-examples/lighttpd-spawn.conf" >"$l/apitoken-spawn.conf"
-	cat >"$l/lighttpd.conf" <<-EOF
-		server.port = $port
-		server.bind = "127.0.0.1"
-		server.document-root = "$dir/www"
-		server.pid-file = "$l/lighttpd.pid"
-		server.errorlog = "$l/lighttpd.err"
-		server.max-connections = 1024
-		include "$l/apitoken-spawn.conf"
-	EOF
-	lighttpd -tt -f "$l/lighttpd.conf" >/dev/null ||
-	    { die "lighttpd refused $l/lighttpd.conf"; return 1; }
-	say "starting lighttpd (spawning apitoken-fcgi) on http://127.0.0.1:$port"
-	lighttpd -f "$l/lighttpd.conf" || { die "lighttpd did not start (see $l/lighttpd.err)"; return 1; }
-	stack_wait_http "$port" "lighttpd (spawning)" "$l/lighttpd.err" || return 1
+	stack_lighttpd_launch "$l" "$port" "$dir/www" "$l/apitoken-spawn.conf" \
+	    "lighttpd (spawning apitoken-fcgi)" || return 1
 	[ ! -e "$l/apitoken.pid" ] && return 0
 	die "the spawned apitoken-fcgi wrote $l/apitoken.pid: APITOKEN_SERVER_PID_FILE did not reach it"
 }
