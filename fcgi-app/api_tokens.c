@@ -337,8 +337,12 @@ api_tokens(struct api_ctx *ctx)
 enum http_status
 api_token_self(struct api_ctx *ctx)
 {
+	int rc;
+
 	if (ctx->caller.kind != AUTH_TOKEN)
 		return api_bad_request(ctx, "token_required");
+	if ((rc = auth_token_full(ctx->app, &ctx->caller.token)) != DB_OK)
+		return api_db_error(ctx, rc);
 	return token_answer(ctx, HTTP_OK, &ctx->caller.token);
 }
 
@@ -353,6 +357,8 @@ api_token_renew(struct api_ctx *ctx)
 
 	if (ctx->caller.kind != AUTH_TOKEN)
 		return api_bad_request(ctx, "token_required");
+	if ((rc = auth_token_full(ctx->app, t)) != DB_OK)
+		return api_db_error(ctx, rc);
 	if (t->ttl_ms == 0)
 		return api_bad_request(ctx, "not_renewable");
 	exp = ctx->now + t->ttl_ms;

@@ -7,9 +7,11 @@
 
 #include "api.h"
 #include "auth.h"
+#include "cache.h"
 #include "lastused.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "metrics.h"
 #include "password.h"
 #include "store_audit.h"
 #include "store_sessions.h"
@@ -177,6 +179,7 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 	uint8_t hash[TOKEN_HASH_LEN];
 	const char *why;
 	int64_t revoked;
+	uint32_t gen;
 	int rc;
 
 	t->id = 0;
@@ -187,7 +190,21 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 		return AUTH_DENIED;
 	}
 	token_hash(app->secret, tok, len, hash);
-	rc = store_token_by_hash(&app->db, hash, t);
+	if (mode == AUTH_TOKEN_USE && cache_enabled()) {
+		/* Only usable tokens are cached; expiry is checked here. */
+		if (cache_get(hash, t) && auth_token_refusal(t, now) == NULL) {
+			metrics_token_cache(1);
+			token_hint(app->conf->token_prefix, tok, len, t->hint,
+			    sizeof(t->hint));
+			return AUTH_OK;
+		}
+		metrics_token_cache(0);
+	}
+	/* Read before the lookup: a change committed meanwhile outdates it. */
+	gen = cache_generation();
+	rc = mode == AUTH_TOKEN_USE ?
+	    store_token_auth_by_hash(&app->db, hash, t) :
+	    store_token_by_hash(&app->db, hash, t);
 	if (rc == DB_UNAVAILABLE)
 		return AUTH_UNAVAILABLE;
 	if (rc < 0)
@@ -197,6 +214,9 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 		*reason = "invalid_token";
 		return AUTH_DENIED;
 	}
+	if (t->partial)
+		token_hint(app->conf->token_prefix, tok, len, t->hint,
+		    sizeof(t->hint));
 	why = auth_token_refusal(t, now);
 	if (mode == AUTH_TOKEN_LOOKUP) {
 		*reason = why;
@@ -247,8 +267,25 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 			return AUTH_DENIED;
 		}
 		t->uses++;
+		return AUTH_OK;
 	}
+	cache_put(hash, gen, t);
 	return AUTH_OK;
+}
+
+int
+auth_token_full(struct app *app, struct store_token *t)
+{
+	char public_id[sizeof(t->public_id)];
+	int rc;
+
+	if (!t->partial)
+		return DB_OK;
+	memcpy(public_id, t->public_id, sizeof(public_id));
+	rc = store_token_by_public_id(&app->db, public_id, t);
+	if (rc == 0)
+		return DB_ERROR;	/* it was there a moment ago */
+	return rc < 0 ? rc : DB_OK;
 }
 
 static enum auth_result

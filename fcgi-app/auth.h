@@ -73,6 +73,11 @@ enum auth_result auth_token(struct app *app, const struct http_request *r,
 	    const char *tok, size_t len, int64_t now, enum auth_token_mode mode,
 	    struct store_token *t, const char **reason);
 /*
+ * A token from auth_token(AUTH_TOKEN_USE) carries only what the check reads
+ * (t->partial); this reads the whole row in place. A db_status.
+ */
+int	 auth_token_full(struct app *app, struct store_token *t);
+/*
  * Why a stored token may not be used at now, without I/O; NULL if it may.
  * Counts uses too, so introspection sees an exhausted token as inactive.
  */

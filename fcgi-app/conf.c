@@ -78,8 +78,9 @@ static const struct conf_key conf_keys[] = {
 	{ "server", "socket_mode", CONF_T_MODE,
 	  offsetof(struct conf, socket_mode), 0, 0, 0777, "0660", NULL },
 	CONF_UINT("server", "workers", workers, 0, 256, "0"),
+	/* A safety net, not a routine: a recycled worker starts cold. */
 	CONF_UINT("server", "max_requests", max_requests, 0, 100000000,
-	    "10000"),
+	    "1000000"),
 	CONF_UINT("server", "shutdown_timeout", shutdown_timeout, 1, 3600,
 	    "10"),
 	CONF_UINT("server", "backlog", backlog, 1, 65535, "128"),
@@ -127,6 +128,14 @@ static const struct conf_key conf_keys[] = {
 	CONF_ENUM("http", "secure_cookies", CONF_T_TRISTATE, secure_cookies,
 	    "auto"),
 
+	/*
+	 * How long a worker trusts a token it read: what a revocation made on
+	 * another host (or by apitokenctl) may take to be seen. On this host's
+	 * pool a revocation is seen at once whatever the TTL.
+	 */
+	CONF_UINT("cache", "ttl", cache_ttl, 0, 300, "2"),
+	CONF_UINT("cache", "entries", cache_entries, 0, 4194304, "131072"),
+
 	CONF_STR("log", "file", log_file, "", NULL),
 	CONF_ENUM("log", "level", CONF_T_LEVEL, log_level, "info"),
 };
@@ -134,7 +143,7 @@ static const struct conf_key conf_keys[] = {
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 
 static const char *const conf_sections[] = {
-	"server", "database", "tokens", "http", "log",
+	"server", "database", "tokens", "http", "cache", "log",
 };
 
 /* Length of s to quote back in a message, so one bad line cannot flood it. */

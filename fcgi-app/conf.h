@@ -28,7 +28,7 @@ struct conf {
 	char	 listen[CONF_PATH_MAX];	/* listen: unix path or host:port; "/run/apitoken/apitoken.sock" */
 	unsigned socket_mode;		/* socket_mode: octal, "0660" */
 	unsigned workers;		/* workers: 0 = number of CPUs; 0..256 */
-	unsigned max_requests;		/* max_requests: 10000; 0 = never recycle */
+	unsigned max_requests;		/* max_requests: 1000000; 0 = never recycle */
 	unsigned shutdown_timeout;	/* shutdown_timeout: seconds, 10; 1..3600 */
 	unsigned backlog;		/* backlog: 128; 1..65535 */
 	char	 user[CONF_NAME_MAX];	/* user: "" = stay as started */
@@ -65,6 +65,10 @@ struct conf {
 	unsigned session_ttl;		/* session_ttl: seconds, 43200; 60..31536000 */
 	char	 cookie_name[CONF_NAME_MAX];	/* cookie_name: "apitoken_session"; token chars only */
 	enum conf_tristate secure_cookies;	/* secure_cookies: auto|on|off; auto = when HTTPS */
+
+	/* [cache] */
+	unsigned cache_ttl;		/* ttl: seconds, 2; 0 = no token cache; 0..300 */
+	unsigned cache_entries;		/* entries: tokens per worker, 131072; 0 = no cache */
 
 	/* [log] */
 	char	 log_file[CONF_PATH_MAX];	/* file: "" = stderr */

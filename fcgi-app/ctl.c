@@ -2,6 +2,7 @@
  * container, identity and audit live in ctl_scope.c. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,6 +400,48 @@ ctl_token(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* Set by db.c when a committed change may make a cached token unusable. */
+static int ctl_changed;
+
+static void
+ctl_note_change(void)
+{
+	ctl_changed = 1;
+}
+
+/*
+ * Tells the running pool (its pid_file) to drop every cached token, so a
+ * revocation or a disabled user takes effect at once on this host. When it
+ * cannot (no pid_file, not allowed), the cache TTL bounds the delay.
+ */
+static void
+ctl_notify_pool(const struct conf *conf)
+{
+	char buf[32];
+	FILE *f;
+	long pid = 0;
+
+	if (conf->pid_file[0] == '\0' || (f = fopen(conf->pid_file, "r")) == NULL)
+		return;
+	if (fgets(buf, sizeof(buf), f) != NULL)
+		pid = strtol(buf, NULL, 10);
+	fclose(f);
+	/* A stale pid file must not make us signal someone else's process. */
+	if (pid > 1) {
+		snprintf(buf, sizeof(buf), "/proc/%ld/comm", pid);
+		if ((f = fopen(buf, "r")) != NULL) {
+			if (fgets(buf, sizeof(buf), f) == NULL ||
+			    strncmp(buf, "apitoken-fcgi", 13) != 0)
+				pid = 0;
+			fclose(f);
+		}
+	}
+	if (pid <= 1 || kill((pid_t)pid, SIGUSR2) == -1)
+		fprintf(stderr, "apitokenctl: note: the pool was not told; "
+		    "workers may accept the old state for up to %u s "
+		    "([cache] ttl)\n", conf->cache_ttl);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -441,6 +484,7 @@ main(int argc, char *argv[])
 	/* Errors of the library layers go to stderr, never a secret. */
 	log_open(NULL, LOG_LEVEL_WARN);
 	log_set_role("ctl", -1);
+	db_set_change_hook(ctl_note_change);
 	if (strcmp(argv[0], "migrate") == 0)
 		rc = ctl_migrate(&c, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "secret") == 0)
@@ -463,5 +507,7 @@ main(int argc, char *argv[])
 	}
 	if (c.db_open)
 		db_close(&c.db);
+	if (ctl_changed)
+		ctl_notify_pool(&c.conf);
 	return rc;
 }

@@ -328,8 +328,29 @@ fail:
 	return rc;
 }
 
-int
-db_exec(struct db *db, struct db_stmt *st, MYSQL_BIND *in, MYSQL_BIND *out)
+static void (*db_change_hook)(void);
+
+void
+db_set_change_hook(void (*fn)(void))
+{
+	db_change_hook = fn;
+}
+
+/* st ran: announce an auth change now, or at COMMIT inside a transaction. */
+static void
+db_note_change(struct db *db, const struct db_stmt *st)
+{
+	if (!st->auth_change)
+		return;
+	if (db->in_tx)
+		db->tx_auth_change = 1;
+	else if (db_change_hook != NULL)
+		db_change_hook();
+}
+
+static int
+db_exec_retry(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
+    MYSQL_BIND *out)
 {
 	unsigned err;
 	int rc, in_tx = db->in_tx;
@@ -352,6 +373,16 @@ db_exec(struct db *db, struct db_stmt *st, MYSQL_BIND *in, MYSQL_BIND *out)
 	rc = db_exec_once(db, st, in, out, &err);
 	if (rc != DB_OK && err != 0 && db_errno_lost(err))
 		db_drop(db);
+	return rc;
+}
+
+int
+db_exec(struct db *db, struct db_stmt *st, MYSQL_BIND *in, MYSQL_BIND *out)
+{
+	int rc = db_exec_retry(db, st, in, out);
+
+	/* Even when it failed: a lost reply may hide a committed change. */
+	db_note_change(db, st);
 	return rc;
 }
 
@@ -453,10 +484,18 @@ db_tx(struct db *db, int (*fn)(struct db *, void *), void *arg)
 		if ((rc = db_query(db, "START TRANSACTION")) != DB_OK)
 			return rc;
 		db->in_tx = 1;
+		db->tx_auth_change = 0;
 		rc = fn(db, arg);
 		if (rc == DB_OK)
 			rc = db_query(db, "COMMIT");
 		db->in_tx = 0;
+		/*
+		 * Also after a failed COMMIT: whether it happened is unknown,
+		 * and forgetting cached tokens is always safe.
+		 */
+		if (db->tx_auth_change && db_change_hook != NULL)
+			db_change_hook();
+		db->tx_auth_change = 0;
 		if (rc == DB_OK)
 			return DB_OK;
 		if (db->conn != NULL)

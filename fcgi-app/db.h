@@ -29,9 +29,15 @@ struct db_stmt {
 	unsigned	 gen;	/* connection generation it was prepared on */
 	struct db_stmt	*next;	/* every statement prepared so far */
 	MYSQL_BIND	*out;	/* result binds of the last db_exec */
+	int		 auth_change;	/* may make a cached token unusable */
 };
 
-#define DB_STMT_INIT(sql, idem)	{ (sql), (idem), NULL, 0, NULL, NULL }
+#define DB_STMT_INIT(sql, idem)	{ (sql), (idem), NULL, 0, NULL, NULL, 0 }
+/*
+ * A statement that can revoke, shorten, disable or narrow what a token may
+ * do: once it is committed, db calls the change hook (the token cache).
+ */
+#define DB_STMT_AUTH(sql, idem)	{ (sql), (idem), NULL, 0, NULL, NULL, 1 }
 
 struct db {
 	MYSQL		*conn;
@@ -43,7 +49,14 @@ struct db {
 	unsigned long	 errors;
 	unsigned	 last_errno;
 	unsigned long	 client_flags;
+	int		 tx_auth_change;	/* an auth change waits for COMMIT */
 };
+
+/*
+ * Called after an auth change is committed (or, outside a transaction, has
+ * run), never before: see cache.c for why the order matters.
+ */
+void	 db_set_change_hook(void (*fn)(void));
 
 int	 db_init(struct db *db, const struct conf *c, unsigned long client_flags);
 /* Connects if not connected. DB_OK or DB_UNAVAILABLE. */

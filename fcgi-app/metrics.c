@@ -38,6 +38,8 @@ struct metrics_shm {
 	uint64_t auth_failures[METRICS_NREASON];
 	uint64_t tokens_created;
 	uint64_t tokens_revoked;
+	uint64_t cache_hits;
+	uint64_t cache_misses;
 	uint64_t db_errors;
 	uint64_t db_reconnects;
 	uint64_t worker_restarts;
@@ -112,6 +114,15 @@ void
 metrics_token_revoked(void)
 {
 	METRICS_ADD(m->tokens_revoked, 1);
+}
+
+void
+metrics_token_cache(int hit)
+{
+	if (hit)
+		METRICS_ADD(m->cache_hits, 1);
+	else
+		METRICS_ADD(m->cache_misses, 1);
 }
 
 void
@@ -221,6 +232,12 @@ metrics_render(char *buf, size_t size, const char *(*route_name)(int))
 	metrics_counter(&o, "apitoken_tokens_revoked_total",
 	    "Tokens revoked (one by one, and whole families on reuse).",
 	    METRICS_GET(m->tokens_revoked));
+	metrics_counter(&o, "apitoken_token_cache_hits_total",
+	    "Token checks answered from a worker's token cache.",
+	    METRICS_GET(m->cache_hits));
+	metrics_counter(&o, "apitoken_token_cache_misses_total",
+	    "Token checks that read the database (cache on).",
+	    METRICS_GET(m->cache_misses));
 	metrics_counter(&o, "apitoken_db_errors_total",
 	    "MariaDB statements that failed.", METRICS_GET(m->db_errors));
 	metrics_counter(&o, "apitoken_db_reconnects_total",

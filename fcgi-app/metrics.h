@@ -20,6 +20,8 @@ void	 metrics_request(int route, int status, int64_t elapsed_us);
 void	 metrics_auth_failure(const char *reason);
 void	 metrics_token_created(void);
 void	 metrics_token_revoked(void);
+/* A token check with the cache on: answered from it (1) or not (0). */
+void	 metrics_token_cache(int hit);
 /* The growth of a worker's db error and reconnect counts since last time. */
 void	 metrics_db(unsigned long errors, unsigned long reconnects);
 void	 metrics_worker_restart(void);

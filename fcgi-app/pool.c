@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "cache.h"
 #include "metrics.h"
 #include "password.h"
 #include "pool.h"
@@ -59,6 +60,16 @@ pool_on_signal(int sig)
 	int saved = errno;
 	char b = (char)sig;
 
+	/*
+	 * apitokenctl changed a token, user or identity: every worker drops
+	 * its cached tokens (one atomic add, safe here). Nothing else to do,
+	 * so no wake-up: after fork this handler may run in a worker, where
+	 * pool_pipe's numbers can belong to other files.
+	 */
+	if (sig == SIGUSR2) {
+		cache_invalidate();
+		return;
+	}
 	switch (sig) {
 	case SIGTERM:
 	case SIGINT:
@@ -81,7 +92,8 @@ pool_on_signal(int sig)
 static int
 pool_signals(void)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGCHLD };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2,
+	    SIGCHLD };
 	struct sigaction sa;
 	size_t i;
 
@@ -435,6 +447,9 @@ pool_run(const struct conf *c, const char *conf_path, int listen_fd,
 	/* Before any fork: every worker shares these counters. */
 	if (metrics_init() != 0)
 		log_warn("metrics_unshared", "errno=%d", errno);
+	/* Without a shared generation there is no token cache (cache.c). */
+	if (cache_init_shared() != 0)
+		log_warn("token_cache_off", "errno=%d", errno);
 	if (password_init() != 0) {
 		log_error("start_failed", "what=password_init");
 		return 1;

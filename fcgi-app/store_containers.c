@@ -18,12 +18,12 @@ static struct db_stmt st_each = DB_STMT_INIT(
 static struct db_stmt st_perms = DB_STMT_INIT(
     "SELECT permissions FROM container_members "
     "WHERE container_id = ? AND user_id = ?", 1);
-static struct db_stmt st_member_set = DB_STMT_INIT(
+static struct db_stmt st_member_set = DB_STMT_AUTH(
     "INSERT INTO container_members (container_id, user_id, permissions, "
     "granted_at, granted_by) VALUES (?, ?, ?, ?, NULLIF(?, 0)) "
     "ON DUPLICATE KEY UPDATE permissions = VALUES(permissions), "
     "granted_at = VALUES(granted_at), granted_by = VALUES(granted_by)", 1);
-static struct db_stmt st_member_delete = DB_STMT_INIT(
+static struct db_stmt st_member_delete = DB_STMT_AUTH(
     "DELETE FROM container_members WHERE container_id = ? AND user_id = ?",
     1);
 static struct db_stmt st_member_each = DB_STMT_INIT(

@@ -18,7 +18,7 @@ static struct db_stmt st_insert_auth = DB_STMT_INIT(
     "INSERT INTO identity_token_auth (identity_id, access_token_ttl, "
     "access_token_max_ttl, access_token_num_uses_limit, "
     "access_token_trusted_ips, updated_at) VALUES (?, ?, ?, ?, ?, ?)", 0);
-static struct db_stmt st_update = DB_STMT_INIT(
+static struct db_stmt st_update = DB_STMT_AUTH(
     "UPDATE identities i JOIN identity_token_auth a "
     "ON a.identity_id = i.id SET i.org_role = ?, "
     "i.disabled_at = NULLIF(?, 0), a.access_token_ttl = ?, "
@@ -33,12 +33,12 @@ static struct db_stmt st_each = DB_STMT_INIT(
 static struct db_stmt st_role = DB_STMT_INIT(
     "SELECT role FROM identity_container_roles "
     "WHERE identity_id = ? AND container_id = ?", 1);
-static struct db_stmt st_role_set = DB_STMT_INIT(
+static struct db_stmt st_role_set = DB_STMT_AUTH(
     "INSERT INTO identity_container_roles (identity_id, container_id, role, "
     "granted_at, granted_by) VALUES (?, ?, ?, ?, NULLIF(?, 0)) "
     "ON DUPLICATE KEY UPDATE role = VALUES(role), "
     "granted_at = VALUES(granted_at), granted_by = VALUES(granted_by)", 1);
-static struct db_stmt st_role_delete = DB_STMT_INIT(
+static struct db_stmt st_role_delete = DB_STMT_AUTH(
     "DELETE FROM identity_container_roles "
     "WHERE identity_id = ? AND container_id = ?", 1);
 static struct db_stmt st_role_each = DB_STMT_INIT(

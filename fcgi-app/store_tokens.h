@@ -52,6 +52,11 @@ struct store_token {
 	char	 identity_name[STORE_NAME_MAX * 4 + 1];
 	char	 identity_role[STORE_KIND_MAX + 1];	/* org role */
 	int64_t	 identity_disabled_at;
+	/*
+	 * 1: only the columns the token check reads are set (the slim lookup
+	 * or the cache); use store_token_by_public_id for the whole row.
+	 */
+	int	 partial;
 };
 
 struct store_token_new {
@@ -97,6 +102,12 @@ int	 store_token_insert(struct db *db, const struct store_token_new *t,
 	    int64_t *id);
 /* One round trip each: the token, its owner and identity. 1, 0 or a db_status. */
 int	 store_token_by_hash(struct db *db, const uint8_t *hash,
+	    struct store_token *t);
+/*
+ * The token check's lookup: one round trip, only what deciding needs, the
+ * row marked partial.
+ */
+int	 store_token_auth_by_hash(struct db *db, const uint8_t *hash,
 	    struct store_token *t);
 int	 store_token_by_public_id(struct db *db, const char *public_id,
 	    struct store_token *t);

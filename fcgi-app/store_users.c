@@ -17,7 +17,7 @@ static struct db_stmt st_insert = DB_STMT_INIT(
     "VALUES (?, ?, ?, ?)", 0);
 static struct db_stmt st_set_password = DB_STMT_INIT(
     "UPDATE users SET password_hash = ? WHERE id = ?", 1);
-static struct db_stmt st_set_disabled = DB_STMT_INIT(
+static struct db_stmt st_set_disabled = DB_STMT_AUTH(
     "UPDATE users SET disabled_at = NULLIF(?, 0) WHERE id = ?", 1);
 
 struct user_row {

@@ -114,9 +114,9 @@ test_defaults(void)
 	UNIT_CHECK_STR("default listen is the unix socket", c.listen,
 	    "/run/apitoken/apitoken.sock");
 	UNIT_CHECK("default server numbers: mode 0660, workers 0, "
-	    "max_requests 10000, shutdown 10, backlog 128",
+	    "max_requests 1000000, shutdown 10, backlog 128",
 	    c.socket_mode == 0660 && c.workers == 0 &&
-	    c.max_requests == 10000 && c.shutdown_timeout == 10 &&
+	    c.max_requests == 1000000 && c.shutdown_timeout == 10 &&
 	    c.backlog == 128);
 	UNIT_CHECK("default user, group and pid_file are empty",
 	    c.user[0] == '\0' && c.group[0] == '\0' && c.pid_file[0] == '\0');
@@ -207,7 +207,7 @@ test_types(void)
 	    cidr_addr_parse("10.2.3.4", 8, a) == 0 &&
 	    cidr_list_match(&c.trusted_proxies, a));
 	UNIT_CHECK("unset keys keep their defaults",
-	    c.max_requests == 10000 && c.last_used_flush == 5);
+	    c.max_requests == 1000000 && c.last_used_flush == 5);
 
 	UNIT_CHECK("CRLF line endings are accepted",
 	    conf_text(&c, "[server]\r\nworkers = 7\r\n") == 0 &&

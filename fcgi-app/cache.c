@@ -1,0 +1,341 @@
+/*
+ * cache.c: the per-worker token cache.
+ *
+ * Two set-associative tables (4 ways, no locks: each worker owns its own):
+ * tokens by the first 16 bytes of their HMAC, and their owners (a user or
+ * an identity) by id, so a login is stored once, not once per token. A
+ * token entry is 72 bytes; 100,000 tokens take about 7 MiB per worker.
+ *
+ * An entry is good while its generation equals the shared one and it is
+ * younger than the TTL. The shared generation lives in one page mapped by
+ * the master before it forks, so a revocation committed by any worker
+ * (db.c calls cache_invalidate after the commit) is seen by every worker
+ * of the pool on its next request. Another host, or apitokenctl, is only
+ * seen when the entry ages out: the TTL bounds that (default 2 s).
+ *
+ * The race that matters: worker A reads the old row, B commits a
+ * revocation and bumps the generation, A stores the old row. A stores it
+ * with the generation it read *before* its query, which is already stale,
+ * so the entry is never served.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cache.h"
+#include "perm.h"
+#include "util.h"
+
+#define CACHE_WAYS	4
+#define CACHE_NAME_MAX	63	/* owner names longer than this go uncached */
+#define CACHE_ROLE_MAX	15
+
+enum cache_kind { CK_PERSONAL = 1, CK_CONTAINER, CK_IDENTITY };
+
+struct cache_tok {		/* 72 bytes */
+	uint8_t	 key[CACHE_KEY_LEN];
+	char	 public_id[TOKEN_PUBLIC_ID_LEN];	/* not NUL-terminated */
+	int64_t	 created_at;
+	int64_t	 expires_at;	/* 0 = never */
+	uint32_t id;
+	uint32_t owner;		/* user id, or identity id for CK_IDENTITY */
+	uint32_t container_id;
+	uint32_t gen;
+	uint32_t stamp;		/* util_mono_ms() / 100 when read */
+	uint8_t	 kind;		/* enum cache_kind; 0 = empty */
+	uint8_t	 perms;
+	uint8_t	 pad[2];
+};
+
+struct cache_who {		/* a user or an identity */
+	uint32_t id;
+	uint32_t gen;
+	uint32_t stamp;
+	uint8_t	 identity;	/* 0 user, 1 identity; */
+	uint8_t	 admin;
+	uint8_t	 used;
+	uint8_t	 pad;
+	char	 name[CACHE_NAME_MAX + 1];
+	char	 role[CACHE_ROLE_MAX + 1];
+};
+
+struct cache_shm {
+	uint32_t gen;
+};
+
+static struct cache_shm *shared;	/* NULL: no pool, no cache */
+static struct cache_tok *toks;
+static struct cache_who *whos;
+static size_t tok_sets, who_sets;	/* powers of two */
+static uint32_t ttl_ds;			/* deciseconds */
+static size_t used;
+static uint64_t hits, misses;
+
+int
+cache_init_shared(void)
+{
+	void *p;
+
+	p = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	memset(p, 0, sizeof(*shared));
+	shared = p;
+	return 0;
+}
+
+static size_t
+cache_pow2(size_t n)
+{
+	size_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+void
+cache_configure(unsigned entries, unsigned ttl_seconds)
+{
+	free(toks);
+	free(whos);
+	toks = NULL;
+	whos = NULL;
+	tok_sets = who_sets = 0;
+	used = 0;
+	hits = misses = 0;
+	if (shared == NULL || entries == 0 || ttl_seconds == 0)
+		return;
+	/* calloc of this size maps fresh zero pages: RSS grows as it fills. */
+	tok_sets = cache_pow2((entries + CACHE_WAYS - 1) / CACHE_WAYS);
+	who_sets = cache_pow2(tok_sets / 16 > 64 ? tok_sets / 16 : 64);
+	toks = calloc(tok_sets * CACHE_WAYS, sizeof(*toks));
+	whos = calloc(who_sets * CACHE_WAYS, sizeof(*whos));
+	if (toks == NULL || whos == NULL) {
+		free(toks);
+		free(whos);
+		toks = NULL;
+		whos = NULL;
+		tok_sets = who_sets = 0;
+		return;
+	}
+	ttl_ds = ttl_seconds * 10;
+}
+
+int
+cache_enabled(void)
+{
+	return toks != NULL;
+}
+
+uint32_t
+cache_generation(void)
+{
+	return shared != NULL ?
+	    __atomic_load_n(&shared->gen, __ATOMIC_ACQUIRE) : 0;
+}
+
+void
+cache_invalidate(void)
+{
+	if (shared != NULL)
+		__atomic_fetch_add(&shared->gen, 1, __ATOMIC_ACQ_REL);
+}
+
+static uint32_t
+cache_now(void)
+{
+	return (uint32_t)(util_mono_ms() / 100);
+}
+
+/* Unsigned difference: right across the counter's wrap. */
+static int
+cache_fresh(uint32_t gen, uint32_t stamp, uint32_t g, uint32_t now)
+{
+	return gen == g && (uint32_t)(now - stamp) < ttl_ds;
+}
+
+static size_t
+cache_tok_set(const uint8_t *hash)
+{
+	uint64_t h;
+
+	/* HMAC output is uniform: any 8 bytes past the key will do. */
+	memcpy(&h, hash + CACHE_KEY_LEN, sizeof(h));
+	return (size_t)(h & (tok_sets - 1)) * CACHE_WAYS;
+}
+
+static size_t
+cache_who_set(int identity, uint32_t id)
+{
+	uint64_t h = ((uint64_t)id << 1 | (uint64_t)identity) *
+	    0x9e3779b97f4a7c15ull;
+
+	return (size_t)((h >> 32) & (who_sets - 1)) * CACHE_WAYS;
+}
+
+static struct cache_who *
+cache_who_find(int identity, uint32_t id)
+{
+	struct cache_who *w = &whos[cache_who_set(identity, id)];
+	int i;
+
+	for (i = 0; i < CACHE_WAYS; i++)
+		if (w[i].used && w[i].id == id && w[i].identity == identity)
+			return &w[i];
+	return NULL;
+}
+
+/* The way to overwrite: the same key, else an empty or stale one, else the oldest. */
+#define CACHE_VICTIM(set, same, empty, g, now, out) do {		\
+	int i_, best_ = 0;						\
+	uint32_t age_, oldest_ = 0;					\
+	for (i_ = 0; i_ < CACHE_WAYS; i_++) {				\
+		if (same(&(set)[i_])) { best_ = i_; break; }		\
+		if (empty(&(set)[i_]) || !cache_fresh((set)[i_].gen,	\
+		    (set)[i_].stamp, (g), (now))) {			\
+			age_ = UINT32_MAX;				\
+		} else							\
+			age_ = (uint32_t)((now) - (set)[i_].stamp);	\
+		if (age_ >= oldest_) { oldest_ = age_; best_ = i_; }	\
+	}								\
+	(out) = &(set)[best_];						\
+} while (0)
+
+int
+cache_cacheable(const struct store_token *t)
+{
+	if (t->revoked_at != 0 || t->superseded_at != 0 || t->max_uses != 0 ||
+	    t->trusted_cidrs[0] != '\0')
+		return 0;
+	if (t->id <= 0 || t->id > UINT32_MAX || t->container_id < 0 ||
+	    t->container_id > UINT32_MAX || t->permissions < 0 ||
+	    t->permissions > 0xff || t->created_at < 0 || t->expires_at < 0)
+		return 0;
+	if (strcmp(t->kind, "identity") == 0)
+		return t->user_id == 0 && t->identity_id > 0 &&
+		    t->identity_id <= UINT32_MAX &&
+		    t->identity_disabled_at == 0 &&
+		    t->identity_name[0] != '\0' &&
+		    strlen(t->identity_name) <= CACHE_NAME_MAX &&
+		    strlen(t->identity_role) <= CACHE_ROLE_MAX;
+	if (strcmp(t->kind, "personal") != 0 &&
+	    strcmp(t->kind, "container") != 0)
+		return 0;
+	return t->identity_id == 0 && t->user_id > 0 &&
+	    t->user_id <= UINT32_MAX && t->owner.disabled_at == 0 &&
+	    t->owner.login[0] != '\0' &&
+	    strlen(t->owner.login) <= CACHE_NAME_MAX;
+}
+
+#define WHO_SAME(w)	((w)->used && (w)->id == id && (w)->identity == identity)
+#define WHO_EMPTY(w)	(!(w)->used)
+
+void
+cache_put(const uint8_t *hash, uint32_t gen, const struct store_token *t)
+{
+	struct cache_tok *set, *e;
+	struct cache_who *wset, *w;
+	uint32_t now = cache_now(), g = cache_generation(), id;
+	int identity;
+
+	if (toks == NULL || !cache_cacheable(t))
+		return;
+	identity = strcmp(t->kind, "identity") == 0;
+	id = (uint32_t)(identity ? t->identity_id : t->user_id);
+
+	wset = &whos[cache_who_set(identity, id)];
+	CACHE_VICTIM(wset, WHO_SAME, WHO_EMPTY, g, now, w);
+	memset(w, 0, sizeof(*w));
+	w->id = id;
+	w->identity = (uint8_t)identity;
+	w->used = 1;
+	w->gen = gen;
+	w->stamp = now;
+	if (identity) {
+		memcpy(w->name, t->identity_name, strlen(t->identity_name));
+		memcpy(w->role, t->identity_role, strlen(t->identity_role));
+	} else {
+		memcpy(w->name, t->owner.login, strlen(t->owner.login));
+		w->admin = t->owner.is_admin != 0;
+	}
+
+#define TOK_SAME(x)	(memcmp((x)->key, hash, CACHE_KEY_LEN) == 0)
+#define TOK_EMPTY(x)	((x)->kind == 0)
+	set = &toks[cache_tok_set(hash)];
+	CACHE_VICTIM(set, TOK_SAME, TOK_EMPTY, g, now, e);
+	if (e->kind == 0)
+		used++;
+	memcpy(e->key, hash, CACHE_KEY_LEN);
+	memcpy(e->public_id, t->public_id, TOKEN_PUBLIC_ID_LEN);
+	e->created_at = t->created_at;
+	e->expires_at = t->expires_at;
+	e->id = (uint32_t)t->id;
+	e->owner = id;
+	e->container_id = (uint32_t)t->container_id;
+	e->gen = gen;
+	e->stamp = now;
+	e->kind = identity ? CK_IDENTITY :
+	    strcmp(t->kind, "container") == 0 ? CK_CONTAINER : CK_PERSONAL;
+	e->perms = (uint8_t)t->permissions;
+}
+
+int
+cache_get(const uint8_t *hash, struct store_token *t)
+{
+	const struct cache_tok *set, *e = NULL;
+	const struct cache_who *w;
+	uint32_t now, g;
+	int i;
+
+	if (toks == NULL)
+		return 0;
+	now = cache_now();
+	g = cache_generation();
+	set = &toks[cache_tok_set(hash)];
+	for (i = 0; i < CACHE_WAYS; i++)
+		if (set[i].kind != 0 &&
+		    memcmp(set[i].key, hash, CACHE_KEY_LEN) == 0) {
+			e = &set[i];
+			break;
+		}
+	if (e == NULL || !cache_fresh(e->gen, e->stamp, g, now) ||
+	    (w = cache_who_find(e->kind == CK_IDENTITY, e->owner)) == NULL ||
+	    !cache_fresh(w->gen, w->stamp, g, now)) {
+		misses++;
+		return 0;
+	}
+	hits++;
+	memset(t, 0, sizeof(*t));
+	t->partial = 1;
+	t->id = e->id;
+	memcpy(t->public_id, e->public_id, TOKEN_PUBLIC_ID_LEN);
+	t->created_at = e->created_at;
+	t->expires_at = e->expires_at;
+	t->container_id = e->container_id;
+	t->permissions = e->perms;
+	if (e->kind == CK_IDENTITY) {
+		strcpy(t->kind, "identity");
+		t->identity_id = e->owner;
+		memcpy(t->identity_name, w->name, sizeof(w->name));
+		memcpy(t->identity_role, w->role, sizeof(w->role));
+	} else {
+		strcpy(t->kind, e->kind == CK_CONTAINER ? "container" :
+		    "personal");
+		t->user_id = e->owner;
+		t->owner.id = e->owner;
+		memcpy(t->owner.login, w->name, sizeof(w->name));
+		t->owner.is_admin = w->admin;
+		t->owner_admin = w->admin;
+	}
+	return 1;
+}
+
+void
+cache_stats(size_t *n, uint64_t *h, uint64_t *m)
+{
+	*n = used;
+	*h = hits;
+	*m = misses;
+}
