@@ -1,4 +1,5 @@
 /* lastused.c: coalesced lastUsed writes: noted per request, flushed in batches. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lastused.h"
@@ -57,21 +58,31 @@ lastused_pending(void)
 }
 
 static int
+lastused_by_id(const void *a, const void *b)
+{
+	const struct store_touch *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
 lastused_write(struct db *db, void *arg)
 {
-	size_t i;
-	int rc;
+	static struct store_touch v[LASTUSED_SLOTS];
+	size_t i, n = 0;
 
 	(void)arg;
 	for (i = 0; i < LASTUSED_SLOTS; i++) {
 		if (slots[i].id == 0)
 			continue;
-		rc = store_token_touch(db, slots[i].id, slots[i].at,
-		    slots[i].ip);
-		if (rc != DB_OK)
-			return rc;
+		v[n].id = slots[i].id;
+		v[n].at = slots[i].at;
+		v[n].ip = slots[i].ip;
+		n++;
 	}
-	return DB_OK;
+	/* The same row order in every worker: no deadlock between flushes. */
+	qsort(v, n, sizeof(v[0]), lastused_by_id);
+	return store_token_touch_many(db, v, n);
 }
 
 int

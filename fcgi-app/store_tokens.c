@@ -129,9 +129,21 @@ static struct db_stmt st_revoke = DB_STMT_AUTH(
 static struct db_stmt st_revoke_family = DB_STMT_AUTH(
     "UPDATE tokens SET revoked_at = ?, revoked_reason = ? "
     "WHERE (id = ? OR family_id = ?) AND revoked_at IS NULL", 1);
-static struct db_stmt st_touch = DB_STMT_INIT(
-    "UPDATE tokens SET last_used_at = ?, last_used_ip = ? "
-    "WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)", 1);
+/*
+ * lastUsed of up to STORE_TOUCH_BATCH tokens in one statement, built once
+ * by store_touch_sql: "UPDATE tokens t JOIN (SELECT ? AS id, ? AS at, ? AS
+ * ip UNION ALL SELECT ?, ?, ? ...) v ON t.id = v.id SET ...". A flush after
+ * a busy minute may hold a thousand tokens: one round trip per token would
+ * make the flush as costly as the requests it saved.
+ */
+#define TOUCH_HEAD "UPDATE tokens t JOIN (SELECT ? AS id, ? AS at, ? AS ip"
+#define TOUCH_ROW " UNION ALL SELECT ?, ?, ?"
+#define TOUCH_TAIL ") v ON t.id = v.id SET t.last_used_at = v.at, " \
+	"t.last_used_ip = v.ip WHERE t.last_used_at IS NULL OR " \
+	"t.last_used_at < v.at"
+static char touch_sql[sizeof(TOUCH_HEAD) + sizeof(TOUCH_TAIL) +
+    (STORE_TOUCH_BATCH - 1) * (sizeof(TOUCH_ROW) - 1)];
+static struct db_stmt st_touch_many = DB_STMT_INIT(touch_sql, 1);
 /* Not idempotent: a retry after a lost reply could count a use twice. */
 static struct db_stmt st_use = DB_STMT_INIT(
     "UPDATE tokens SET uses = uses + 1 WHERE id = ? AND uses < max_uses", 0);
@@ -385,16 +397,49 @@ store_token_revoke_family(struct db *db, int64_t family_id, int64_t now,
 	return DB_OK;
 }
 
-int
-store_token_touch(struct db *db, int64_t id, int64_t at, const char *ip)
+static void
+store_touch_sql(void)
 {
-	MYSQL_BIND in[4];
+	char *p = touch_sql;
+	size_t i;
 
-	db_in_i64(&in[0], &at);
-	db_in_str(&in[1], ip);
-	db_in_i64(&in[2], &id);
-	db_in_i64(&in[3], &at);
-	return db_exec(db, &st_touch, in, NULL);
+	if (touch_sql[0] != '\0')
+		return;
+	memcpy(p, TOUCH_HEAD, sizeof(TOUCH_HEAD) - 1);
+	p += sizeof(TOUCH_HEAD) - 1;
+	for (i = 1; i < STORE_TOUCH_BATCH; i++) {
+		memcpy(p, TOUCH_ROW, sizeof(TOUCH_ROW) - 1);
+		p += sizeof(TOUCH_ROW) - 1;
+	}
+	memcpy(p, TOUCH_TAIL, sizeof(TOUCH_TAIL));
+}
+
+int
+store_token_touch_many(struct db *db, const struct store_touch *v, size_t n)
+{
+	static const int64_t none = 0;
+	MYSQL_BIND in[STORE_TOUCH_BATCH * 3];
+	size_t i, k;
+	int rc;
+
+	store_touch_sql();
+	for (i = 0; i < n; i += STORE_TOUCH_BATCH) {
+		/* Short batches are padded with id 0, which no token has. */
+		for (k = 0; k < STORE_TOUCH_BATCH; k++) {
+			if (i + k < n) {
+				db_in_i64(&in[k * 3], &v[i + k].id);
+				db_in_i64(&in[k * 3 + 1], &v[i + k].at);
+				db_in_str(&in[k * 3 + 2], v[i + k].ip);
+			} else {
+				db_in_i64(&in[k * 3], &none);
+				db_in_i64(&in[k * 3 + 1], &none);
+				db_in_str(&in[k * 3 + 2], "");
+			}
+		}
+		if ((rc = db_exec(db, &st_touch_many, in, NULL)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
 }
 
 int

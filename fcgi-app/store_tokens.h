@@ -130,9 +130,21 @@ int	 store_token_revoke(struct db *db, int64_t id, int64_t now,
 /* Revokes every live token of a rotation family; *n counts them. */
 int	 store_token_revoke_family(struct db *db, int64_t family_id,
 	    int64_t now, const char *reason, int64_t *n);
-/* Records the latest use (never moves last_used_at backwards). */
-int	 store_token_touch(struct db *db, int64_t id, int64_t at,
-	    const char *ip);
+#define STORE_TOUCH_BATCH	64	/* tokens per lastUsed statement */
+
+struct store_touch {
+	int64_t		 id;
+	int64_t		 at;
+	const char	*ip;
+};
+
+/*
+ * Records the latest uses of n tokens, STORE_TOUCH_BATCH per statement
+ * (never moves last_used_at backwards). Sort v by id: concurrent flushes
+ * then lock rows in the same order and cannot deadlock.
+ */
+int	 store_token_touch_many(struct db *db, const struct store_touch *v,
+	    size_t n);
 /* Counts one use of a limited token: 1 counted, 0 exhausted, or a db_status. */
 int	 store_token_use(struct db *db, int64_t id);
 int	 store_token_set_description(struct db *db, int64_t id,

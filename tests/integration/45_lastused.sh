@@ -35,4 +35,26 @@ if [ "$v" -gt $((now - 60000)) ] && [ "$v" -le "$now" ]; then
 else
 	not_ok "the flushed lastUsed is the time of the use" "got $v, now $now"
 fi
+
+# A flush writes 64 tokens per statement: 70 tokens take two, the second
+# padded. Every one of them must get its time, none any other's.
+U2=$(uniq_login lu)
+new_user "$U2" "pw-$U2-secret"
+for _ in $(seq 1 70); do
+	make_token "$U2"
+done >"$T_DIR/tokens"
+expect_eq "70 tokens made" "$(grep -c . "$T_DIR/tokens")" 70
+before=$(now_ms)
+xargs -P 4 -I{} curl -s -o /dev/null -H "X-Auth-Token: {}" \
+    "$APITOKEN_URL/api/whoami" <"$T_DIR/tokens"
+reload_pool || not_ok "the pool reloads" "SIGHUP did not replace the workers"
+n=0
+for _ in $(seq 1 20); do
+	n=$(sql "SELECT COUNT(*) FROM tokens t JOIN users u ON u.id = t.user_id
+	    WHERE u.login = '$U2' AND t.last_used_at >= $before
+	    AND t.last_used_ip = '127.0.0.1'")
+	[ "$n" = 70 ] && break
+	sleep 0.1
+done
+expect_eq "all 70 tokens have their lastUsed after one flush (two statements)" "$n" 70
 finish
