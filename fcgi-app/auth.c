@@ -191,6 +191,7 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 	}
 	token_hash(app->secret, tok, len, hash);
 	if (mode == AUTH_TOKEN_USE && cache_enabled()) {
+		cache_sync(&app->db);
 		/* Only usable tokens are cached; expiry is checked here. */
 		if (cache_get(hash, t) && auth_token_refusal(t, now) == NULL) {
 			metrics_token_cache(1);

@@ -6,12 +6,18 @@
  * an identity) by id, so a login is stored once, not once per token. A
  * token entry is 72 bytes; 100,000 tokens take about 7 MiB per worker.
  *
- * An entry is good while its generation equals the shared one and it is
- * younger than the TTL. The shared generation lives in one page mapped by
+ * An entry is good while its generation equals the shared one (and for at
+ * most CACHE_MAX_AGE). The shared generation lives in one page mapped by
  * the master before it forks, so a revocation committed by any worker
  * (db.c calls cache_invalidate after the commit) is seen by every worker
- * of the pool on its next request. Another host, or apitokenctl, is only
- * seen when the entry ages out: the TTL bounds that (default 2 s).
+ * of the pool on its next request.
+ *
+ * Other hosts: every auth change also moves a counter in the database (the
+ * auth epoch, schema/004). Once per TTL one worker of the pool reads it
+ * (cache_sync); when it moved, every worker forgets. So a change made
+ * anywhere is seen here within the TTL (default 2 s), while a token used
+ * once a minute still stays cached. If the epoch cannot be read for two
+ * TTLs (MariaDB down), nothing is answered from the cache.
  *
  * The race that matters: worker A reads the old row, B commits a
  * revocation and bumps the generation, A stores the old row. A stores it
@@ -27,6 +33,11 @@
 #include "util.h"
 
 #define CACHE_WAYS	4
+/*
+ * Seconds an entry lives at most: the bound for a change made behind
+ * apitoken's back (by hand in SQL), which moves no epoch.
+ */
+#define CACHE_MAX_AGE	300
 #define CACHE_NAME_MAX	63	/* owner names longer than this go uncached */
 #define CACHE_ROLE_MAX	15
 
@@ -61,13 +72,15 @@ struct cache_who {		/* a user or an identity */
 
 struct cache_shm {
 	uint32_t gen;
+	int64_t	 epoch;		/* the database's, when last read */
+	int64_t	 synced_ms;	/* util_mono_ms() of that read; 0 = never */
 };
 
 static struct cache_shm *shared;	/* NULL: no pool, no cache */
 static struct cache_tok *toks;
 static struct cache_who *whos;
 static size_t tok_sets, who_sets;	/* powers of two */
-static uint32_t ttl_ds;			/* deciseconds */
+static int64_t ttl_ms;			/* how often the epoch is read */
 static size_t used;
 static uint64_t hits, misses;
 
@@ -120,7 +133,7 @@ cache_configure(unsigned entries, unsigned ttl_seconds)
 		tok_sets = who_sets = 0;
 		return;
 	}
-	ttl_ds = ttl_seconds * 10;
+	ttl_ms = (int64_t)ttl_seconds * 1000;
 }
 
 int
@@ -153,7 +166,38 @@ cache_now(void)
 static int
 cache_fresh(uint32_t gen, uint32_t stamp, uint32_t g, uint32_t now)
 {
-	return gen == g && (uint32_t)(now - stamp) < ttl_ds;
+	return gen == g && (uint32_t)(now - stamp) < CACHE_MAX_AGE * 10;
+}
+
+void
+cache_sync(struct db *db)
+{
+	int64_t now, last, n;
+
+	if (toks == NULL)
+		return;
+	now = util_mono_ms();
+	last = __atomic_load_n(&shared->synced_ms, __ATOMIC_ACQUIRE);
+	if (last != 0 && now - last < ttl_ms)
+		return;
+	/* Two workers may read it at once: both then agree, no harm. */
+	if (db_auth_epoch(db, &n) != DB_OK)
+		return;		/* cache_get stops trusting after 2 TTLs */
+	if (n != __atomic_load_n(&shared->epoch, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&shared->epoch, n, __ATOMIC_RELEASE);
+		/* The first read too: what was cached before it is unknown. */
+		cache_invalidate();
+	}
+	__atomic_store_n(&shared->synced_ms, now, __ATOMIC_RELEASE);
+}
+
+/* Whether the epoch was read recently enough to trust any entry. */
+static int
+cache_synced(void)
+{
+	int64_t last = __atomic_load_n(&shared->synced_ms, __ATOMIC_ACQUIRE);
+
+	return last != 0 && util_mono_ms() - last < 2 * ttl_ms;
 }
 
 static size_t
@@ -291,6 +335,10 @@ cache_get(const uint8_t *hash, struct store_token *t)
 
 	if (toks == NULL)
 		return 0;
+	if (!cache_synced()) {
+		misses++;
+		return 0;
+	}
 	now = cache_now();
 	g = cache_generation();
 	set = &toks[cache_tok_set(hash)];

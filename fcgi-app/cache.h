@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h"
 #include "store_tokens.h"
 
 #define CACHE_KEY_LEN	16	/* bytes of the token's HMAC kept as the key */
@@ -21,12 +22,18 @@
  */
 int	 cache_init_shared(void);
 /*
- * Per worker: up to entries tokens, each trusted for at most ttl_seconds
- * (what another host's revocation may take to be seen). Either 0: off.
- * The table is allocated once; its pages are touched only as it fills.
+ * Per worker: up to entries tokens; every ttl_seconds the pool reads the
+ * database's auth epoch (what another host's revocation may take to be
+ * seen). Either 0: off. The table is allocated once; its pages are touched
+ * only as it fills.
  */
 void	 cache_configure(unsigned entries, unsigned ttl_seconds);
 int	 cache_enabled(void);
+/*
+ * Before a lookup: once per ttl (for the whole pool), reads the database's
+ * auth epoch and forgets every cached token if another host moved it.
+ */
+void	 cache_sync(struct db *db);
 /* Read before the database lookup whose result is then cache_put. */
 uint32_t cache_generation(void);
 /*

@@ -129,9 +129,9 @@ static const struct conf_key conf_keys[] = {
 	    "auto"),
 
 	/*
-	 * How long a worker trusts a token it read: what a revocation made on
-	 * another host (or by apitokenctl) may take to be seen. On this host's
-	 * pool a revocation is seen at once whatever the TTL.
+	 * How often each pool reads the auth epoch: what a revocation made on
+	 * another host may take to be seen. On this host's pool a revocation
+	 * is seen at once whatever the TTL.
 	 */
 	CONF_UINT("cache", "ttl", cache_ttl, 0, 300, "2"),
 	CONF_UINT("cache", "entries", cache_entries, 0, 4194304, "131072"),

@@ -67,7 +67,7 @@ struct conf {
 	enum conf_tristate secure_cookies;	/* secure_cookies: auto|on|off; auto = when HTTPS */
 
 	/* [cache] */
-	unsigned cache_ttl;		/* ttl: seconds, 2; 0 = no token cache; 0..300 */
+	unsigned cache_ttl;		/* ttl: seconds between auth epoch reads, 2; 0 = no token cache; 0..300 */
 	unsigned cache_entries;		/* entries: tokens per worker, 131072; 0 = no cache */
 
 	/* [log] */

@@ -376,14 +376,58 @@ db_exec_retry(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
 	return rc;
 }
 
+/* Every auth change moves the epoch that other hosts poll (cache.c). */
+static struct db_stmt st_epoch_bump = DB_STMT_INIT(
+    "UPDATE auth_epoch SET n = n + 1 WHERE id = 1", 0);
+static struct db_stmt st_epoch_read = DB_STMT_INIT(
+    "SELECT n FROM auth_epoch WHERE id = 1", 1);
+
+struct db_auth_stmt {
+	struct db_stmt	*st;
+	MYSQL_BIND	*in, *out;
+};
+
+static int
+db_exec_auth(struct db *db, void *arg)
+{
+	struct db_auth_stmt *a = arg;
+	int rc;
+
+	if ((rc = db_exec_retry(db, a->st, a->in, a->out)) != DB_OK)
+		return rc;
+	return db_exec_retry(db, &st_epoch_bump, NULL, NULL);
+}
+
 int
 db_exec(struct db *db, struct db_stmt *st, MYSQL_BIND *in, MYSQL_BIND *out)
 {
-	int rc = db_exec_retry(db, st, in, out);
+	struct db_auth_stmt a = { st, in, out };
+	int rc;
 
+	if (!st->auth_change)
+		return db_exec_retry(db, st, in, out);
+	/*
+	 * The change and the epoch move together: inside the caller's
+	 * transaction, or in one of their own.
+	 */
+	rc = db->in_tx ? db_exec_auth(db, &a) : db_tx(db, db_exec_auth, &a);
 	/* Even when it failed: a lost reply may hide a committed change. */
 	db_note_change(db, st);
 	return rc;
+}
+
+int
+db_auth_epoch(struct db *db, int64_t *n)
+{
+	MYSQL_BIND out[1];
+	my_bool isnull = 0;
+	int rc;
+
+	db_out_i64(&out[0], n, &isnull);
+	rc = db_fetch_one(db, &st_epoch_read, NULL, out);
+	if (rc == 0)
+		return DB_ERROR;	/* the migration's row is missing */
+	return rc < 0 ? rc : DB_OK;
 }
 
 int

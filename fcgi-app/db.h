@@ -57,6 +57,11 @@ struct db {
  * run), never before: see cache.c for why the order matters.
  */
 void	 db_set_change_hook(void (*fn)(void));
+/*
+ * The auth epoch (schema/004): moved by every committed auth change, on
+ * any host. One round trip. A db_status.
+ */
+int	 db_auth_epoch(struct db *db, int64_t *n);
 
 int	 db_init(struct db *db, const struct conf *c, unsigned long client_flags);
 /* Connects if not connected. DB_OK or DB_UNAVAILABLE. */
