@@ -170,6 +170,22 @@ auth_ip_trusted(const struct store_token *t, const struct http_request *r)
 	return cidr_list_match(&l, r->client_addr);
 }
 
+/*
+ * lastUsed is coalesced (no write on the read path: lastused.c flushes in
+ * batches) and kept to the minute, so a busy token costs one row write a
+ * minute, not one per request.
+ */
+static void
+auth_note_use(struct app *app, const struct http_request *r,
+    const struct store_token *t, const uint8_t *hash, int64_t now)
+{
+	if (t->last_used_at != 0 && now - t->last_used_at < LASTUSED_GRAIN_MS)
+		return;
+	cache_used(hash, now);
+	if (lastused_note(t->id, now, r->client_ip))
+		(void)lastused_flush(&app->db);
+}
+
 enum auth_result
 auth_token(struct app *app, const struct http_request *r, const char *tok,
     size_t len, int64_t now, enum auth_token_mode mode, struct store_token *t,
@@ -197,6 +213,7 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 			metrics_token_cache(1);
 			token_hint(app->conf->token_prefix, tok, len, t->hint,
 			    sizeof(t->hint));
+			auth_note_use(app, r, t, hash, now);
 			return AUTH_OK;
 		}
 		metrics_token_cache(0);
@@ -268,9 +285,11 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 			return AUTH_DENIED;
 		}
 		t->uses++;
+		auth_note_use(app, r, t, hash, now);
 		return AUTH_OK;
 	}
 	cache_put(hash, gen, t);
+	auth_note_use(app, r, t, hash, now);
 	return AUTH_OK;
 }
 
@@ -386,9 +405,6 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 			return ar;
 		c->kind = AUTH_TOKEN;
 		c->user = c->token.owner;
-		/* lastUsed is coalesced: no write on the read path. */
-		if (lastused_note(c->token.id, now, r->client_ip))
-			(void)lastused_flush(&app->db);
 		return AUTH_OK;
 	}
 	if (cr.basic != NULL)

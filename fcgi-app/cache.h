@@ -53,6 +53,8 @@ int	 cache_cacheable(const struct store_token *t);
 int	 cache_get(const uint8_t *hash, struct store_token *t);
 /* Stores t (cacheable) as read when the generation was gen. */
 void	 cache_put(const uint8_t *hash, uint32_t gen, const struct store_token *t);
+/* This worker noted a use of the token at at (ms): lastUsed's grain. */
+void	 cache_used(const uint8_t *hash, int64_t at);
 /* For /metrics and tests: entries in use, hits and misses in this worker. */
 void	 cache_stats(size_t *used, uint64_t *hits, uint64_t *misses);
 

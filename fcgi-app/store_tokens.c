@@ -65,8 +65,8 @@ static const struct token_col token_cols[] = {
 	"t.container_id, t.identity_id, t.permissions, t.created_at, " \
 	"t.expires_at, t.uses, t.max_uses, t.trusted_cidrs, t.revoked_at, " \
 	"t.rotated_from, t.family_id, t.superseded_at, t.overlap_until, " \
-	"u.login, u.is_admin, u.disabled_at, i.name, i.org_role, " \
-	"i.disabled_at " \
+	"t.last_used_at, u.login, u.is_admin, u.disabled_at, i.name, " \
+	"i.org_role, i.disabled_at " \
 	"FROM tokens t LEFT JOIN users u ON u.id = t.user_id " \
 	"LEFT JOIN identities i ON i.id = t.identity_id "
 
@@ -75,9 +75,9 @@ static const struct token_col token_auth_cols[] = {
 	I64(identity_id), I64(permissions), I64(created_at), I64(expires_at),
 	I64(uses), I64(max_uses), STR(trusted_cidrs), I64(revoked_at),
 	I64(rotated_from), I64(family_id), I64(superseded_at),
-	I64(overlap_until), STR(owner.login), I64(owner_admin),
-	I64(owner.disabled_at), STR(identity_name), STR(identity_role),
-	I64(identity_disabled_at),
+	I64(overlap_until), I64(last_used_at), STR(owner.login),
+	I64(owner_admin), I64(owner.disabled_at), STR(identity_name),
+	STR(identity_role), I64(identity_disabled_at),
 };
 
 #define TOKEN_AUTH_NCOLS \

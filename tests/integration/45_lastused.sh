@@ -36,6 +36,15 @@ else
 	not_ok "the flushed lastUsed is the time of the use" "got $v, now $now"
 fi
 
+# Kept to the minute: a second use seconds later is not written again.
+sleep 1
+req GET /api/whoami -H "X-Auth-Token: $T"
+expect_status "the token is used again a second later" 200
+reload_pool || not_ok "the pool reloads" "SIGHUP did not replace the workers"
+sleep 0.5
+expect_eq "a use within a minute of the recorded one leaves lastUsed as it was" \
+    "$(last_used)" "$v"
+
 # A flush writes 64 tokens per statement: 70 tokens take two, the second
 # padded. Every one of them must get its time, none any other's.
 U2=$(uniq_login lu)
