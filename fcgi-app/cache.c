@@ -24,6 +24,7 @@
  * with the generation it read *before* its query, which is already stale,
  * so the entry is never served.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -413,13 +414,13 @@ cache_get(const uint8_t *hash, struct store_token *t)
 	t->container_id = e->container_id;
 	t->permissions = e->perms;
 	if (e->kind == CK_IDENTITY) {
-		strcpy(t->kind, "identity");
+		snprintf(t->kind, sizeof(t->kind), "identity");
 		t->identity_id = e->owner;
 		memcpy(t->identity_name, w->name, sizeof(w->name));
 		memcpy(t->identity_role, w->role, sizeof(w->role));
 	} else {
-		strcpy(t->kind, e->kind == CK_CONTAINER ? "container" :
-		    "personal");
+		snprintf(t->kind, sizeof(t->kind), "%s",
+		    e->kind == CK_CONTAINER ? "container" : "personal");
 		t->user_id = e->owner;
 		t->owner.id = e->owner;
 		memcpy(t->owner.login, w->name, sizeof(w->name));

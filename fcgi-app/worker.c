@@ -184,6 +184,8 @@ static void worker_exit(struct app *, int) __attribute__((noreturn));
 static void
 worker_exit(struct app *app, int code)
 {
+	uint64_t hits, misses;
+	size_t cached;
 	int rc;
 
 	if ((rc = lastused_flush(&app->db)) != DB_OK)
@@ -191,7 +193,10 @@ worker_exit(struct app *app, int code)
 		    lastused_pending(), rc);
 	db_close(&app->db);
 	sodium_memzero(app->secret, sizeof(app->secret));
-	log_info("worker_exit", "requests=%lu", app->requests);
+	cache_stats(&cached, &hits, &misses);
+	log_info("worker_exit", "requests=%lu token_cache_entries=%zu "
+	    "token_cache_hits=%llu token_cache_misses=%llu", app->requests,
+	    cached, (unsigned long long)hits, (unsigned long long)misses);
 	_exit(code);
 }
 
