@@ -40,7 +40,11 @@ lastused_note(int64_t token_id, int64_t at_ms, const char *ip)
 		s->at = at_ms;
 		util_utf8_clip(ip, s->ip, sizeof(s->ip), 45);
 	}
-	return nused >= LASTUSED_SLOTS * 3 / 4;
+	/*
+	 * One statement's worth: written at once, so a busy worker pauses
+	 * for one short UPDATE now and then, not for a dozen in a row.
+	 */
+	return nused >= STORE_TOUCH_BATCH;
 }
 
 int64_t
@@ -66,12 +70,11 @@ lastused_by_id(const void *a, const void *b)
 }
 
 static int
-lastused_write(struct db *db, void *arg)
+lastused_write(struct db *db)
 {
 	static struct store_touch v[LASTUSED_SLOTS];
 	size_t i, n = 0;
 
-	(void)arg;
 	for (i = 0; i < LASTUSED_SLOTS; i++) {
 		if (slots[i].id == 0)
 			continue;
@@ -92,7 +95,12 @@ lastused_flush(struct db *db)
 
 	if (nused == 0)
 		return DB_OK;
-	if ((rc = db_tx(db, lastused_write, NULL)) != DB_OK)
+	/*
+	 * No transaction: each statement stands alone, and after a failure
+	 * every note stays pending; writing a row again is harmless (a
+	 * lastUsed never moves backwards).
+	 */
+	if ((rc = lastused_write(db)) != DB_OK)
 		return rc;
 	memset(slots, 0, sizeof(slots));
 	nused = 0;

@@ -8,7 +8,7 @@
 
 #define LASTUSED_SLOTS	1024	/* distinct tokens held between flushes */
 
-/* Notes a use; returns 1 when the table is full and wants a flush now. */
+/* Notes a use; returns 1 when a statement's worth (64) waits: flush now. */
 int	 lastused_note(int64_t token_id, int64_t at_ms, const char *ip);
 /*
  * lastUsed is kept to the minute: a use within this long of the recorded
@@ -20,8 +20,9 @@ int	 lastused_note(int64_t token_id, int64_t at_ms, const char *ip);
 int64_t	 lastused_due(unsigned flush_seconds);
 size_t	 lastused_pending(void);
 /*
- * Writes every pending note in one transaction. On failure the notes stay
- * and are retried at the next flush. Returns a db_status.
+ * Writes every pending note, 64 a statement (no transaction: a row written
+ * twice is harmless). On failure the notes stay and are retried at the
+ * next flush. Returns a db_status.
  */
 int	 lastused_flush(struct db *db);
 
