@@ -78,7 +78,10 @@ stack_db_sock() {
 
 stack_mariadb_start() {
 	local dir=$1 m="$1/mariadb" i userarg=() pw sock
-	mkdir -p "$m" && chmod 0755 "$dir" "$m"
+	# A tmpdir of its own: MariaDB's temporary files in the shared /tmp
+	# can meet another server's (seen: an install failing while another
+	# stack's MariaDB started).
+	mkdir -p "$m/tmp" && chmod 0755 "$dir" "$m"
 	[ "$(id -u)" = 0 ] && userarg=(--user=root)
 	sock=$(stack_db_sock "$dir") || return 1
 	if [ "$sock" != "$m/mysqld.sock" ]; then
@@ -90,12 +93,14 @@ stack_mariadb_start() {
 		if [ ! -d "$m/data/mysql" ]; then
 			say "initialising MariaDB in $m/data"
 			mariadb-install-db --no-defaults --datadir="$m/data" \
+			    --tmpdir="$m/tmp" \
 			    --auth-root-authentication-method=socket \
 			    "${userarg[@]}" >"$m/install.log" 2>&1 ||
 			    { tail -20 "$m/install.log" >&2; die "mariadb-install-db failed"; return 1; }
 		fi
 		say "starting MariaDB (socket $sock)"
 		setsid mariadbd --no-defaults --datadir="$m/data" \
+		    --tmpdir="$m/tmp" \
 		    --socket="$sock" --skip-networking \
 		    --pid-file="$m/mysqld.pid" --log-error="$m/error.log" \
 		    --innodb-buffer-pool-size=128M --skip-name-resolve \
