@@ -227,17 +227,25 @@ store_token_insert(struct db *db, const struct store_token_new *t,
 	return DB_OK;
 }
 
+/* One row of st into t, reading the columns cols describes. */
 static int
-token_fetch_one(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
-    struct store_token *t)
+token_fetch_cols(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
+    struct store_token *t, const struct token_col *cols, size_t n)
 {
 	struct token_row r;
 	int rc;
 
-	token_row_bind(&r, t);
+	token_row_bind_cols(&r, t, cols, n);
 	if ((rc = db_fetch_one(db, st, in, r.out)) == 1)
 		token_row_finish(t);
 	return rc;
+}
+
+static int
+token_fetch_one(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
+    struct store_token *t)
+{
+	return token_fetch_cols(db, st, in, t, token_cols, TOKEN_NCOLS);
 }
 
 int
@@ -254,15 +262,13 @@ store_token_auth_by_hash(struct db *db, const uint8_t *hash,
     struct store_token *t)
 {
 	MYSQL_BIND in[1];
-	struct token_row r;
 	int rc;
 
 	db_in_blob(&in[0], hash, TOKEN_HASH_LEN);
-	token_row_bind_cols(&r, t, token_auth_cols, TOKEN_AUTH_NCOLS);
-	if ((rc = db_fetch_one(db, &st_auth_by_hash, in, r.out)) == 1) {
-		token_row_finish(t);
+	rc = token_fetch_cols(db, &st_auth_by_hash, in, t, token_auth_cols,
+	    TOKEN_AUTH_NCOLS);
+	if (rc == 1)
 		t->partial = 1;
-	}
 	return rc;
 }
 
