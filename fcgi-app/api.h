@@ -119,6 +119,8 @@ enum http_status api_missing_field(struct api_ctx *ctx, const char *field);
 enum http_status api_forbidden(struct api_ctx *ctx, const char *reason);
 /* 403 csrf_check_failed (counted in the metrics). */
 enum http_status api_csrf_failed(struct api_ctx *ctx);
+/* 429 too_many_attempts with Retry-After (seconds, at least 1). */
+enum http_status api_throttled(struct api_ctx *ctx, unsigned retry_after);
 enum http_status api_not_found(struct api_ctx *ctx, const char *reason);
 enum http_status api_conflict(struct api_ctx *ctx, const char *reason);
 /*

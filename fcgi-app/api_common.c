@@ -406,6 +406,8 @@ api_auth_failed(struct api_ctx *ctx, enum auth_result ar, const char *reason)
 		http_header_add(res, "WWW-Authenticate",
 		    "Bearer realm=\"apitoken\", error=\"invalid_request\"");
 		return api_bad_request(ctx, reason);
+	case AUTH_THROTTLED:
+		return api_throttled(ctx, ctx->caller.retry_after);
 	case AUTH_UNAVAILABLE:
 		return api_db_error(ctx, DB_UNAVAILABLE);
 	case AUTH_OK:
@@ -413,6 +415,18 @@ api_auth_failed(struct api_ctx *ctx, enum auth_result ar, const char *reason)
 		break;
 	}
 	return api_db_error(ctx, DB_ERROR);
+}
+
+enum http_status
+api_throttled(struct api_ctx *ctx, unsigned retry_after)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%u", retry_after > 0 ? retry_after : 1);
+	http_header_add(ctx->res, "Retry-After", v);
+	http_error(ctx->res, HTTP_TOO_MANY_REQUESTS, "Too many attempts",
+	    "too_many_attempts");
+	return HTTP_TOO_MANY_REQUESTS;
 }
 
 enum http_status

@@ -5,36 +5,79 @@
 #include <sodium.h>
 
 #include "api.h"
+#include "device.h"
 #include "log.h"
+#include "metrics.h"
 #include "password.h"
 #include "store_sessions.h"
+#include "throttle_login.h"
 #include "token.h"
 #include "util.h"
 
 #define SESSION_ID_LEN	43	/* base62: 256 bits */
 
+/* The device cookie's name: the session cookie's with "_device". */
+static const char *
+device_cookie_name(const struct http_request *r, const struct conf *c,
+    char *buf, size_t size)
+{
+	char name[CONF_NAME_MAX + 8];
+	int n;
+
+	n = snprintf(buf, size, "%s_device", auth_cookie_name(c, r, name,
+	    sizeof(name)));
+	return n < 0 || (size_t)n >= size ? NULL : buf;
+}
+
 static int
-session_cookie(struct api_ctx *ctx, const char *value, long max_age)
+set_cookie(struct api_ctx *ctx, const char *name, const char *value,
+    long max_age)
 {
 	const struct conf *c = ctx->app->conf;
 	int secure = c->secure_cookies == CONF_ON ||
 	    (c->secure_cookies == CONF_AUTO && ctx->req->https);
-	char name[CONF_NAME_MAX + 8], buf[512];
+	char buf[512];
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "%s=%s; Path=/; Max-Age=%ld; HttpOnly; "
-	    "SameSite=Strict%s", auth_cookie_name(c, ctx->req, name,
-	    sizeof(name)), value, max_age, secure ? "; Secure" : "");
+	    "SameSite=Strict%s", name, value, max_age, secure ? "; Secure" : "");
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -1;
 	return http_header_add(ctx->res, "Set-Cookie", buf);
 }
 
+static int
+session_cookie(struct api_ctx *ctx, const char *value, long max_age)
+{
+	char name[CONF_NAME_MAX + 8];
+
+	return set_cookie(ctx, auth_cookie_name(ctx->app->conf, ctx->req, name,
+	    sizeof(name)), value, max_age);
+}
+
+/* Remembers this browser for this login (throttle_login.h says why). */
+static void
+device_cookie(struct api_ctx *ctx, const struct throttle_login *tl)
+{
+	char name[CONF_NAME_MAX + 16], value[DEVICE_VALUE_LEN + 1];
+
+	if (device_cookie_name(ctx->req, ctx->app->conf, name,
+	    sizeof(name)) == NULL)
+		return;
+	device_make(ctx->app->secret, tl->account_key, ctx->now, value);
+	(void)set_cookie(ctx, name, value, DEVICE_TTL_S);
+}
+
 static enum http_status
-login_denied(struct api_ctx *ctx, int64_t user_id, const char *why)
+login_denied(struct api_ctx *ctx, const struct throttle_login *tl,
+    int64_t user_id, const char *why)
 {
 	int64_t saved = ctx->caller.user.id;
+	int rc;
 
+	if ((rc = throttle_login_failed(&ctx->app->db, ctx->app->conf, tl,
+	    ctx->now)) != DB_OK)
+		return api_db_error(ctx, rc);
 	ctx->caller.user.id = user_id;
 	api_audit(ctx, "login", "denied", 0, why);
 	ctx->caller.user.id = saved;
@@ -50,8 +93,11 @@ api_login(struct api_ctx *ctx)
 {
 	const struct conf *c = ctx->app->conf;
 	struct store_user u;
-	const char *login = NULL, *pw = NULL, *old;
+	const char *login = NULL, *pw = NULL, *old, *dev;
 	char sid[SESSION_ID_LEN + 1], ua[256 * 4], name[CONF_NAME_MAX + 8];
+	char dname[CONF_NAME_MAX + 16];
+	struct throttle_login tl;
+	int64_t wait;
 	uint8_t hash[32];
 	json_object *o, *uo;
 	int64_t expires;
@@ -64,6 +110,20 @@ api_login(struct api_ctx *ctx)
 	if (login == NULL || pw == NULL || login[0] == '\0' || pw[0] == '\0')
 		return api_bad_request(ctx, "missing_field");
 	pwlen = strlen(pw);
+	/* Before the password is looked at: a throttled guess learns nothing. */
+	if ((dev = device_cookie_name(ctx->req, c, dname, sizeof(dname))) !=
+	    NULL)
+		dev = http_cookie_get(ctx->req->arena, http_env(ctx->req->envp,
+		    "HTTP_COOKIE"), dev);
+	throttle_login_begin(c, ctx->app->secret, ctx->req, login, dev,
+	    ctx->now, &tl);
+	wait = throttle_login_wait(&ctx->app->db, c, &tl, ctx->now);
+	if (wait < 0)
+		return api_db_error(ctx, (int)wait);
+	if (wait > 0) {
+		metrics_auth_failure("too_many_attempts");
+		return api_throttled(ctx, (unsigned)wait);
+	}
 	found = 0;
 	memset(&u, 0, sizeof(u));
 	if (util_utf8_len(login, strlen(login)) > 0 &&
@@ -75,11 +135,12 @@ api_login(struct api_ctx *ctx)
 	ok = password_verify(found ? u.password_hash : NULL, pw, pwlen);
 	sodium_memzero(u.password_hash, sizeof(u.password_hash));
 	if (!found)
-		return login_denied(ctx, 0, "unknown_login");
+		return login_denied(ctx, &tl, 0, "unknown_login");
 	if (!ok)
-		return login_denied(ctx, u.id, "wrong_password");
+		return login_denied(ctx, &tl, u.id, "wrong_password");
 	if (u.disabled_at != 0)
-		return login_denied(ctx, u.id, "user_disabled");
+		return login_denied(ctx, &tl, u.id, "user_disabled");
+	throttle_login_succeeded(&ctx->app->db, &tl);
 
 	/* A fresh id at every login: a planted cookie is never promoted. */
 	old = http_cookie_get(ctx->req->arena, http_env(ctx->req->envp,
@@ -102,6 +163,7 @@ api_login(struct api_ctx *ctx)
 		return api_db_error(ctx, DB_ERROR);
 	}
 	sodium_memzero(sid, sizeof(sid));
+	device_cookie(ctx, &tl);
 	ctx->caller.user = u;
 	api_audit(ctx, "login", "ok", 0, NULL);
 

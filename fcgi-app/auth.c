@@ -15,6 +15,8 @@
 #include "password.h"
 #include "store_audit.h"
 #include "store_sessions.h"
+#include "throttle.h"
+#include "throttle_login.h"
 #include "token.h"
 #include "util.h"
 
@@ -308,14 +310,26 @@ auth_token_full(struct app *app, struct store_token *t)
 	return rc < 0 ? rc : DB_OK;
 }
 
+/* A throttle wait (> 0) or a db_status (< 0) as the caller's answer. */
 static enum auth_result
-auth_basic(struct app *app, const struct auth_creds *cr,
-    struct auth_caller *c, const char **reason)
+auth_db_result(int64_t rc)
+{
+	if (rc > 0)
+		return AUTH_THROTTLED;
+	return rc == DB_UNAVAILABLE ? AUTH_UNAVAILABLE : AUTH_ERROR;
+}
+
+/* HTTP Basic: a password check, throttled like POST /api/login. */
+static enum auth_result
+auth_basic(struct app *app, const struct http_request *r, int64_t now,
+    const struct auth_creds *cr, struct auth_caller *c, const char **reason)
 {
 	unsigned char raw[AUTH_BASIC_MAX + 1];
 	size_t rawlen = 0;
 	const unsigned char *colon;
 	enum auth_result ar = AUTH_DENIED;
+	struct throttle_login tl;
+	int64_t wait;
 	size_t ci;
 	int rc, found;
 
@@ -335,9 +349,20 @@ auth_basic(struct app *app, const struct auth_creds *cr,
 	}
 	ci = (size_t)(colon - raw);
 	raw[ci] = '\0';
+	/* Scripts send no device cookie: Basic counts every failure. */
+	throttle_login_begin(app->conf, app->secret, r, (const char *)raw,
+	    NULL, now, &tl);
+	if ((wait = throttle_login_wait(&app->db, app->conf, &tl, now)) != 0) {
+		ar = auth_db_result(wait);
+		if (wait > 0) {
+			c->retry_after = (unsigned)wait;
+			*reason = "too_many_attempts";
+		}
+		goto out;
+	}
 	found = store_user_by_login(&app->db, (const char *)raw, &c->user);
 	if (found < 0) {
-		ar = found == DB_UNAVAILABLE ? AUTH_UNAVAILABLE : AUTH_ERROR;
+		ar = auth_db_result(found);
 		goto out;
 	}
 	/* The dummy check keeps unknown logins as slow as known ones. */
@@ -346,7 +371,10 @@ auth_basic(struct app *app, const struct auth_creds *cr,
 	if (rc == 1 && c->user.disabled_at == 0) {
 		c->kind = AUTH_BASIC;
 		ar = AUTH_OK;
-	}
+		throttle_login_succeeded(&app->db, &tl);
+	} else if ((rc = throttle_login_failed(&app->db, app->conf, &tl,
+	    now)) != DB_OK)
+		ar = auth_db_result(rc);
 out:
 	sodium_memzero(raw, sizeof(raw));
 	sodium_memzero(c->user.password_hash, sizeof(c->user.password_hash));
@@ -399,8 +427,20 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 	}
 	if (cr.token != NULL) {
 		c->token_sent = 1;
+		c->retry_after = throttle_token_wait(app->conf, r->client_addr,
+		    now);
+		if (c->retry_after > 0) {
+			*reason = "too_many_attempts";
+			return AUTH_THROTTLED;
+		}
 		ar = auth_token(app, r, cr.token, cr.token_len, now,
 		    AUTH_TOKEN_USE, &c->token, reason);
+		/* Only guesses count: a revoked or expired token was real. */
+		if (ar == AUTH_DENIED &&
+		    (strcmp(*reason, "malformed_token") == 0 ||
+		    strcmp(*reason, "invalid_token") == 0))
+			throttle_token_failed(app->conf, r->client_addr,
+			    r->client_ip, now);
 		if (ar != AUTH_OK)
 			return ar;
 		c->kind = AUTH_TOKEN;
@@ -408,7 +448,7 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 		return AUTH_OK;
 	}
 	if (cr.basic != NULL)
-		return auth_basic(app, &cr, c, reason);
+		return auth_basic(app, r, now, &cr, c, reason);
 	if (cr.bad_scheme) {
 		*reason = "unsupported_auth_scheme";
 		return AUTH_DENIED;

@@ -26,6 +26,7 @@ struct auth_caller {
 	uint8_t		 session_hash[32];	/* AUTH_SESSION only */
 	int64_t		 session_expires;
 	int		 token_sent;	/* a bearer token came, good or bad */
+	unsigned	 retry_after;	/* AUTH_THROTTLED: seconds to wait */
 };
 
 /* The credentials a request carries, before any lookup. */
@@ -45,6 +46,7 @@ enum auth_result {
 	AUTH_BAD_REQUEST,	/* 400 with reason */
 	AUTH_FORBIDDEN,		/* 403 with reason (ip_not_trusted) */
 	AUTH_UNAVAILABLE,	/* 503 */
+	AUTH_THROTTLED,		/* 429 too_many_attempts, Retry-After */
 	AUTH_ERROR,		/* 500 */
 };
 

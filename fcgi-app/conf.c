@@ -57,6 +57,7 @@ static int conf_check_origin(struct conf *, const char *, char *, size_t);
 static int conf_check_cidrs(struct conf *, const char *, char *, size_t);
 static int conf_check_metrics_allow(struct conf *, const char *, char *,
 	    size_t);
+static int conf_check_exempt(struct conf *, const char *, char *, size_t);
 
 #define CONF_FIELD_SIZE(f)	sizeof(((struct conf *)0)->f)
 #define CONF_STR(s, k, f, d, chk) \
@@ -136,6 +137,19 @@ static const struct conf_key conf_keys[] = {
 	CONF_UINT("cache", "ttl", cache_ttl, 0, 300, "2"),
 	CONF_UINT("cache", "entries", cache_entries, 0, 4194304, "131072"),
 
+	/*
+	 * Guessing: 5 wrong passwords a login and 20 an address every 15
+	 * minutes, 100 bad tokens an address a minute (throttle*.c).
+	 */
+	CONF_UINT("throttle", "login_per_ip", login_per_ip, 0, 1000000, "20"),
+	CONF_UINT("throttle", "login_per_account", login_per_account, 0,
+	    1000000, "5"),
+	CONF_UINT("throttle", "login_window", login_window, 1, 86400, "900"),
+	CONF_UINT("throttle", "token_per_ip", token_per_ip, 0, 1000000, "100"),
+	CONF_UINT("throttle", "token_window", token_window, 1, 3600, "60"),
+	CONF_STR("throttle", "exempt", throttle_exempt_text, "",
+	    conf_check_exempt),
+
 	CONF_STR("log", "file", log_file, "", NULL),
 	CONF_ENUM("log", "level", CONF_T_LEVEL, log_level, "info"),
 };
@@ -143,7 +157,7 @@ static const struct conf_key conf_keys[] = {
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 
 static const char *const conf_sections[] = {
-	"server", "database", "tokens", "http", "cache", "log",
+	"server", "database", "tokens", "http", "cache", "throttle", "log",
 };
 
 /* Length of s to quote back in a message, so one bad line cannot flood it. */
@@ -295,27 +309,35 @@ conf_check_origin(struct conf *c, const char *v, char *msg, size_t msglen)
 	return 0;
 }
 
+/* Parses a CIDR list value into l; the three list keys share it. */
 static int
-conf_check_cidrs(struct conf *c, const char *v, char *msg, size_t msglen)
+conf_cidr_list(struct cidr_list *l, const char *v, char *msg, size_t msglen)
 {
 	char e[160];
 
-	if (cidr_list_parse(v, &c->trusted_proxies, e, sizeof(e)) == 0)
+	if (cidr_list_parse(v, l, e, sizeof(e)) == 0)
 		return 0;
 	util_errf(msg, msglen, "bad CIDR list: %s", e);
 	return -1;
 }
 
 static int
+conf_check_cidrs(struct conf *c, const char *v, char *msg, size_t msglen)
+{
+	return conf_cidr_list(&c->trusted_proxies, v, msg, msglen);
+}
+
+static int
 conf_check_metrics_allow(struct conf *c, const char *v, char *msg,
     size_t msglen)
 {
-	char e[160];
+	return conf_cidr_list(&c->metrics_allow, v, msg, msglen);
+}
 
-	if (cidr_list_parse(v, &c->metrics_allow, e, sizeof(e)) == 0)
-		return 0;
-	util_errf(msg, msglen, "bad CIDR list: %s", e);
-	return -1;
+static int
+conf_check_exempt(struct conf *c, const char *v, char *msg, size_t msglen)
+{
+	return conf_cidr_list(&c->throttle_exempt, v, msg, msglen);
 }
 
 /* Decimal (base 10) or octal (base 8) digits only: no sign, no spaces. */
@@ -556,8 +578,8 @@ conf_line(struct conf *c, char *s, char *section, size_t seclen,
 		s = conf_trim(s + 1);
 		if (!conf_section_known(s)) {
 			util_errf(msg, msglen, "unknown section [%.*s]%s "
-			    "(expected server, database, tokens, http or log)",
-			    conf_qlen(s), s, conf_qmore(s));
+			    "(expected server, database, tokens, http, cache, "
+			    "throttle or log)", conf_qlen(s), s, conf_qmore(s));
 			return -1;
 		}
 		/* Known sections are short; seclen holds the longest. */

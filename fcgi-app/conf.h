@@ -70,6 +70,15 @@ struct conf {
 	unsigned cache_ttl;		/* ttl: seconds between auth epoch reads, 2; 0 = no token cache; 0..300 */
 	unsigned cache_entries;		/* entries: tokens per worker, 131072; 0 = no cache */
 
+	/* [throttle] */
+	unsigned login_per_ip;		/* login_per_ip: failed passwords per address per window, 20; 0 = off */
+	unsigned login_per_account;	/* login_per_account: failed passwords per login per window, 5; 0 = off */
+	unsigned login_window;		/* login_window: seconds, 900; 1..86400 */
+	unsigned token_per_ip;		/* token_per_ip: unknown or malformed tokens per address per window, 100; 0 = off */
+	unsigned token_window;		/* token_window: seconds, 60; 1..3600 */
+	char	 throttle_exempt_text[CONF_LIST_MAX];	/* exempt: "" (CIDR list never counted per address) */
+	struct cidr_list throttle_exempt;	/* parsed from the above */
+
 	/* [log] */
 	char	 log_file[CONF_PATH_MAX];	/* file: "" = stderr */
 	enum log_level log_level;	/* level: debug|info|warn|error; info */

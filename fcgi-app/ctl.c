@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "ctl_scope.h"
+#include "ctl_throttle.h"
 #include "ctl_util.h"
 #include "db.h"
 #include "lifecycle.h"
@@ -62,6 +63,7 @@ static const char ctl_usage[] =
     "  identity grant NAME CONTAINER viewer|member|admin\n"
     "  identity token NAME [--description TEXT]\n"
     "  audit [--token PUBLIC_ID] [--action A] [--limit N]\n"
+    "  throttle list | throttle clear --ip ADDRESS|--login LOGIN|--all\n"
     "\n"
     "  -c FILE  configuration file (default " SYSCONF_FILE ")\n"
     "Each command takes --help.\n";
@@ -499,6 +501,8 @@ main(int argc, char *argv[])
 		rc = ctl_identity(&c, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "audit") == 0)
 		rc = ctl_audit(&c, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "throttle") == 0)
+		rc = ctl_throttle(&c, argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "apitokenctl: unknown command \"%s\"\n\n",
 		    argv[0]);

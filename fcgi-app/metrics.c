@@ -20,7 +20,7 @@ static const char *const metrics_reasons[] = {
 	"identity_disabled", "token_uses_exhausted", "ip_not_trusted",
 	"insufficient_scope", "invalid_session", "invalid_login",
 	"multiple_credentials", "malformed_credentials",
-	"unsupported_auth_scheme", "csrf_check_failed",
+	"unsupported_auth_scheme", "csrf_check_failed", "too_many_attempts",
 };
 #define METRICS_NREASON	(sizeof(metrics_reasons) / sizeof(char *) + 1)
 

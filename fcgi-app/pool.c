@@ -21,6 +21,7 @@
 #include "password.h"
 #include "pool.h"
 #include "secret.h"
+#include "throttle.h"
 #include "util.h"
 #include "worker.h"
 
@@ -450,6 +451,9 @@ pool_run(const struct conf *c, const char *conf_path, int listen_fd,
 	/* Without a shared generation there is no token cache (cache.c). */
 	if (cache_init_shared() != 0)
 		log_warn("token_cache_off", "errno=%d", errno);
+	/* Guesses keep counting across worker recycling and reloads. */
+	if (throttle_init_shared() != 0)
+		log_warn("throttle_unshared", "errno=%d", errno);
 	if (password_init() != 0) {
 		log_error("start_failed", "what=password_init");
 		return 1;

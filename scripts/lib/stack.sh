@@ -167,7 +167,8 @@ stack_sock() {
 }
 
 # stack_app_config DIR PORT [ORIGIN...]: the pool's config (kept if it
-# exists). ORIGINs are more public origins (other web servers in front).
+# exists). ORIGINs are more public origins (other web servers in front);
+# STACK_EXTRA_CONF, when set, is appended (whole sections).
 stack_app_config() {
 	local dir=$1 port=$2 conf="$1/apitoken.conf" sock origins
 	[ -s "$conf" ] && return 0
@@ -196,6 +197,8 @@ stack_app_config() {
 		echo "[log]"
 		echo "file = $dir/apitoken.log"
 		echo "level = info"
+		# More sections from the caller (tests/run, bench/run).
+		[ -z "${STACK_EXTRA_CONF:-}" ] || printf '%s\n' "$STACK_EXTRA_CONF"
 	} >"$conf"
 }
 

@@ -282,6 +282,37 @@ reload_pool() {
 	return 1
 }
 
+# conf_add SECTION LINE...: adds LINEs under [SECTION] of the test config
+# (the section is appended when missing), written through the same inode so
+# owner and mode stay. The first call keeps a backup and sets an EXIT trap
+# that puts it back and reloads the pool. Reload with reload_pool after.
+CONF_BACKUP=
+conf_add() {
+	local section=$1 tmp="$T_DIR/conf.new"
+	shift
+	if [ -z "$CONF_BACKUP" ]; then
+		# Outside T_DIR: finish removes T_DIR before the EXIT trap runs.
+		CONF_BACKUP="${APITOKEN_TEST_DIR:-${TMPDIR:-/tmp}}/$T_NAME.conf.$$"
+		cp "$APITOKEN_CONF" "$CONF_BACKUP" || return 1
+		trap 'conf_restore' EXIT
+	fi
+	if grep -q "^\[$section\][[:space:]]*$" "$APITOKEN_CONF"; then
+		CONF_ADD=$(printf '%s\n' "$@") awk -v s="[$section]" \
+		    '{ print } $0 == s { print ENVIRON["CONF_ADD"] }' \
+		    "$APITOKEN_CONF" >"$tmp"
+	else
+		{ cat "$APITOKEN_CONF"; echo "[$section]"; printf '%s\n' "$@"; } >"$tmp"
+	fi && cat "$tmp" >"$APITOKEN_CONF"
+}
+
+# conf_restore: undoes conf_add (called by the EXIT trap it sets).
+conf_restore() {
+	[ -n "$CONF_BACKUP" ] || return 0
+	cat "$CONF_BACKUP" >"$APITOKEN_CONF" && rm -f "$CONF_BACKUP"
+	CONF_BACKUP=
+	reload_pool
+}
+
 # ---------------------------------------------------------------- fixtures
 
 # uniq_login [PREFIX]: a login no other script or run uses.

@@ -239,7 +239,7 @@ test_errors(void)
 	UNIT_CHECK_STR("unknown section stops loading with file:line",
 	    fails(&c, "# hi\n[serevr]\n"),
 	    at("2: unknown section [serevr] (expected server, database, "
-	    "tokens, http or log)"));
+	    "tokens, http, cache, throttle or log)"));
 	UNIT_CHECK_STR("unknown key stops loading with file:line",
 	    fails(&c, "[server]\nworkers = 2\nfoo = 1\n"),
 	    at("3: unknown key \"foo\" in [server]"));
