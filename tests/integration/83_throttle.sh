@@ -12,7 +12,7 @@
 . "$APITOKEN_SRCDIR/tests/lib/assert.sh"
 
 conf_add http 'trusted_proxies = 127.0.0.1/32, ::1/128'
-conf_add throttle 'token_per_ip = 5' 'token_window = 8' \
+conf_add throttle 'token_per_ip = 5' 'token_window = 60' \
     'login_per_ip = 4' 'login_per_account = 3' 'login_window = 120'
 if reload_pool; then
 	ok "the pool reloads with small throttle limits"
@@ -61,7 +61,7 @@ for i in 1 2 3 4 5; do
 done
 expect_error "the 5th bad token from $A is still 401 (limit 5)" 401 malformed_token
 xreq "$A" GET /api/whoami -H "X-Auth-Token: $T"
-expect_429 "past the limit even a valid token from $A gets 429 with Retry-After" 8
+expect_429 "past the limit even a valid token from $A gets 429 with Retry-After" 60
 xreq 198.51.100.11 GET /api/whoami -H "X-Auth-Token: $T"
 expect_status "the same token from another address works" 200
 req GET /api/whoami -H "X-Auth-Token: $T"
@@ -73,21 +73,18 @@ else
 fi
 if reload_pool; then
 	xreq "$A" GET /api/whoami -H "X-Auth-Token: $T"
-	expect_429 "the count survives a reload (new workers) while the window lasts" 8
+	expect_429 "the count survives a reload (new workers) while the window lasts" 60
 else
 	not_ok "the count survives a reload (new workers) while the window lasts" "reload failed"
 fi
-ra=$(header_value Retry-After | head -n 1)
-[[ "$ra" =~ ^[0-9]+$ ]] || ra=8
-sleep $((ra + 1))
-xreq "$A" GET /api/whoami -H "X-Auth-Token: $T"
-expect_status "after Retry-After seconds the address is served again" 200
+# That the window ends by itself is test_throttle's (a unit test with its
+# own clock): here it would cost a minute of sleep.
 
 for i in 1 2 3 4 5; do
 	xreq "2001:db8:1:2::$i" GET /api/whoami -H "X-Auth-Token: ${BAD}$i"
 done
 xreq 2001:db8:1:2::99 GET /api/whoami -H "X-Auth-Token: $T"
-expect_429 "IPv6 addresses are counted by their /64" 8
+expect_429 "IPv6 addresses are counted by their /64" 60
 xreq 2001:db8:1:3::1 GET /api/whoami -H "X-Auth-Token: $T"
 expect_status "the next /64 is not held" 200
 
