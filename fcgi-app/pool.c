@@ -481,6 +481,15 @@ pool_run(const struct conf *c, const char *conf_path, int listen_fd,
 			    (int64_t)p.conf.shutdown_timeout * 1000;
 			log_info("master_stopping", "children=%d timeout_s=%u",
 			    pool_children(&p), p.conf.shutdown_timeout);
+			/*
+			 * New connections fail at once (the web server can
+			 * answer or go elsewhere) while the workers serve
+			 * what is queued (worker_drain). Only once: a pool
+			 * started meanwhile may own the path by our exit.
+			 */
+			if (p.socket_path != NULL)
+				unlink(p.socket_path);
+			p.socket_path = NULL;
 			pool_signal_all(&p, SIGTERM);
 		}
 		if (got_hup) {

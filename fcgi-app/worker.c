@@ -265,6 +265,42 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 	return 0;
 }
 
+/*
+ * Stopping: the web server has already sent the requests still queued on
+ * the listen socket and waits for their answers, which closing it would
+ * turn into errors (500 from lighttpd). The master has removed the
+ * socket's path (pool_run), so no new ones come: serve what is queued,
+ * until accept finds none, or one backlog's worth on an inherited or TCP
+ * socket that cannot stop new connections.
+ */
+static void
+worker_drain(struct app *app, FCGX_Request *fr, struct arena *a)
+{
+	struct http_io io;
+	unsigned n;
+	int rc;
+
+	/* A kept connection may never send again: not waited for. */
+	if (fr->ipcFd >= 0) {
+		fr->detached = 1;
+		FCGX_Free(fr, 1);
+	}
+	for (n = 0; n < app->conf->backlog; n++) {
+		rc = FCGX_Accept_r(fr);
+		if (rc < 0)
+			break;
+		app->requests++;
+		io.in = fr->in;
+		io.out = fr->out;
+		worker_handle(app, fr->envp, &io, fr->role, a);
+		/* Kept or not, the connection goes: nothing more is read. */
+		fr->keepConnection = 0;
+		FCGX_Finish_r(fr);
+	}
+	if (n > 0)
+		log_info("worker_drained", "requests=%u", n);
+}
+
 void
 worker_run(const struct conf *c, int listen_fd, int worker_id,
     const uint8_t secret[TOKEN_SECRET_LEN])
@@ -339,6 +375,8 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Finish_r(&fr);
+	if (worker_stop)
+		worker_drain(&app, &fr, &arena);
 	arena_free(&arena);
 	worker_exit(&app, 0);
 }
