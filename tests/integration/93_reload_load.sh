@@ -16,7 +16,7 @@ JAR="$T_DIR/jar"
 login_cookie "$U" "$PW" "$JAR" || not_ok "the test user can log in"
 M=$(master_pid)
 NW=$(children "$M" | grep -c .)
-fds_before=$(ls "/proc/$M/fd" | wc -l)
+fds_before=$(find "/proc/$M/fd" -mindepth 1 -maxdepth 1 | wc -l)
 reloads_before=$(grep -c 'event=reloaded' "$APITOKEN_LOG")
 
 # Reads with tokens and, on other connections, token creation by session
@@ -54,7 +54,7 @@ expect_eq "the master reloaded once per SIGHUP" "$reloads" "$sent"
 expect_eq "the master keeps its pid" "$(master_pid)" "$M"
 expect_eq "afterwards the master has its $NW workers and no old one" \
     "$(children "$M" | grep -c .)" "$NW"
-fds_after=$(ls "/proc/$M/fd" | wc -l)
+fds_after=$(find "/proc/$M/fd" -mindepth 1 -maxdepth 1 | wc -l)
 expect_eq "the master holds as many file descriptors as before ($fds_before)" \
     "$fds_after" "$fds_before"
 if grep -E 'event=worker_exited' "$APITOKEN_LOG" | grep -qE 'status=signal:(6|11)'; then
