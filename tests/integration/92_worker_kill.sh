@@ -1,6 +1,7 @@
 #!/bin/bash
 # 92_worker_kill: workers killed with SIGKILL under load (wrk): each is
-# respawned (a new pid, the worker count back within 5 s), and only the
+# respawned (the master's log: a new worker in its slot within 1 s of the
+# exit; this script sees the count back with a new pid), and only the
 # requests the killed workers had in flight may fail: a worker serves one
 # request at a time, so at most one failed answer (non-2xx or socket
 # error) per kill. The master survives with the same pid.
@@ -27,12 +28,14 @@ oldest_worker() {
 	ps -o pid=,etimes= --ppid "$M" | sort -k2,2nr -k1,1n | awk 'NR == 1 { print $1 }'
 }
 
-# wait_respawn VICTIM: at most 5 s until the master has NW children again,
-# VICTIM not among them. Prints the milliseconds it took; status 1 if not.
+# wait_respawn VICTIM: until the master has NW children again, VICTIM
+# not among them (at most 10 s: on a loaded machine the polling itself is
+# slow; the master's own timing is in its log). Prints the milliseconds
+# it took; status 1 if not.
 wait_respawn() {
 	local t0 cur
 	t0=$(now_ms)
-	for _ in $(seq 1 100); do
+	while [ $(($(now_ms) - t0)) -lt 10000 ]; do
 		cur=$(children "$M")
 		if [ "$(grep -c . <<<"$cur")" = "$NW" ] && ! grep -qx "$1" <<<"$cur"; then
 			echo $(($(now_ms) - t0))
@@ -77,8 +80,14 @@ printf '# killed %s; seen respawned by this script after %s ms; master log: spaw
     "${victims[*]}" "${times[*]}" "${logged[*]}"
 printf '# %s\n' "$(load_text kill)"
 
-expect_eq "every worker killed with SIGKILL under load is respawned within 5 s ($kills kills)" \
+expect_eq "every worker killed with SIGKILL under load is respawned ($kills kills)" \
     "$respawned" "$kills"
+slow=0
+for ms in "${logged[@]}"; do
+	[ -n "$ms" ] && [ "$ms" -le 1000 ] || slow=$((slow + 1))
+done
+expect_eq "the master spawns each replacement within 1 s of the exit (its log: ${logged[*]} ms)" \
+    "$slow" 0
 now=$(children "$M")
 expect_eq "the worker count is back to $NW" "$(grep -c . <<<"$now")" "$NW"
 gone=0
