@@ -267,26 +267,39 @@ db_out_str(MYSQL_BIND *b, char *buf, size_t cap, unsigned long *len,
 		buf[0] = '\0';
 }
 
+/*
+ * *err: the MariaDB error number when it fails, the handle's: after a
+ * prepare lost with the connection (2006) mysql_errno() of the connection
+ * is still 0, and db_exec_retry would not see that it must reconnect.
+ */
 static int
-db_prepare(struct db *db, struct db_stmt *st)
+db_prepare(struct db *db, struct db_stmt *st, unsigned *err)
 {
 	MYSQL_STMT *h;
 
 	if (st->h != NULL && st->gen == db->gen)
 		return DB_OK;
 	if (st->h == NULL && st->gen == 0) {
-		/* First use in this process: remember it for db_close. */
+		/*
+		 * First use in this process: remember it for db_close. Once:
+		 * gen is set now, so a prepare that fails is not listed again
+		 * on the next try (that made the list a loop).
+		 */
 		st->next = db_stmts;
 		db_stmts = st;
+		st->gen = db->gen;
 	}
-	if ((h = mysql_stmt_init(db->conn)) == NULL)
+	if ((h = mysql_stmt_init(db->conn)) == NULL) {
+		*err = mysql_errno(db->conn);
 		return DB_UNAVAILABLE;
+	}
 	if (mysql_stmt_prepare(h, st->sql, strlen(st->sql)) != 0) {
 		unsigned e = mysql_stmt_errno(h);
 
 		db_log_error("db_prepare_failed", "prepare", e,
 		    mysql_stmt_error(h));
 		mysql_stmt_close(h);
+		*err = e;
 		return db_errno_status(e);
 	}
 	st->h = h;
@@ -303,10 +316,8 @@ db_exec_once(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
 	*err = 0;
 	if ((rc = db_connect(db)) != DB_OK)
 		return rc;
-	if ((rc = db_prepare(db, st)) != DB_OK) {
-		*err = mysql_errno(db->conn);
+	if ((rc = db_prepare(db, st, err)) != DB_OK)
 		return rc;
-	}
 	if (in != NULL && mysql_stmt_bind_param(st->h, in) != 0)
 		goto fail;
 	if (mysql_stmt_execute(st->h) != 0)

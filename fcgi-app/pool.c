@@ -245,6 +245,21 @@ pool_signal_all(struct pool *p, int sig)
 			kill(p->retiring[i], sig);
 }
 
+/* The pool stops: each worker serves what is queued, then exits. */
+static void
+pool_stop_all(struct pool *p)
+{
+	union sigval v = { .sival_int = WORKER_STOP_DRAIN };
+	size_t i;
+
+	for (i = 0; i < POOL_MAX_WORKERS; i++)
+		if (p->slots[i].pid != 0)
+			sigqueue(p->slots[i].pid, SIGTERM, v);
+	for (i = 0; i < sizeof(p->retiring) / sizeof(p->retiring[0]); i++)
+		if (p->retiring[i] != 0)
+			sigqueue(p->retiring[i], SIGTERM, v);
+}
+
 static void
 pool_describe(int status, char *buf, size_t size)
 {
@@ -485,7 +500,16 @@ pool_run(const struct conf *c, const char *conf_path, int listen_fd,
 			    (int64_t)p.conf.shutdown_timeout * 1000;
 			log_info("master_stopping", "children=%d timeout_s=%u",
 			    pool_children(&p), p.conf.shutdown_timeout);
-			pool_signal_all(&p, SIGTERM);
+			/*
+			 * New connections fail at once (the web server can
+			 * answer or go elsewhere) while the workers serve
+			 * what is queued (worker_drain). Only once: a pool
+			 * started meanwhile may own the path by our exit.
+			 */
+			if (p.socket_path != NULL)
+				unlink(p.socket_path);
+			p.socket_path = NULL;
+			pool_stop_all(&p);
 		}
 		if (got_hup) {
 			got_hup = 0;

@@ -22,18 +22,22 @@
 #include "util.h"
 #include "worker.h"
 
-static volatile sig_atomic_t worker_stop, worker_reopen;
+static volatile sig_atomic_t worker_stop, worker_reopen, worker_drain_wanted;
 static int worker_pipe[2] = { -1, -1 };
 
 static void
-worker_on_signal(int sig)
+worker_on_signal(int sig, siginfo_t *si, void *uctx)
 {
 	int saved = errno;
 	char b = (char)sig;
 
-	if (sig == SIGTERM || sig == SIGINT)
+	(void)uctx;
+	if (sig == SIGTERM || sig == SIGINT) {
 		worker_stop = 1;
-	else if (sig == SIGUSR1)
+		if (si != NULL && si->si_code == SI_QUEUE &&
+		    si->si_value.sival_int == WORKER_STOP_DRAIN)
+			worker_drain_wanted = 1;
+	} else if (sig == SIGUSR1)
 		worker_reopen = 1;
 	(void)!write(worker_pipe[1], &b, 1);
 	errno = saved;
@@ -52,12 +56,13 @@ worker_signals(void)
 		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = worker_on_signal;
+	sa.sa_flags = SA_RESTART | SA_SIGINFO;
+	sa.sa_sigaction = worker_on_signal;
 	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
 	    sigaction(SIGINT, &sa, NULL) == -1 ||
 	    sigaction(SIGUSR1, &sa, NULL) == -1)
 		return -1;
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
@@ -265,6 +270,42 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 	return 0;
 }
 
+/*
+ * The pool stops (WORKER_STOP_DRAIN): the web server has already sent the
+ * requests still queued on the listen socket and waits for their answers,
+ * which closing it would turn into errors (500 from lighttpd). The master
+ * has removed the socket's path (pool_run), so no new ones come: serve
+ * what is queued, until accept finds none, or one backlog's worth on an
+ * inherited or TCP socket that cannot stop new connections.
+ */
+static void
+worker_drain(struct app *app, FCGX_Request *fr, struct arena *a)
+{
+	struct http_io io;
+	unsigned n;
+	int rc;
+
+	/* A kept connection may never send again: not waited for. */
+	if (fr->ipcFd >= 0) {
+		fr->detached = 1;
+		FCGX_Free(fr, 1);
+	}
+	for (n = 0; n < app->conf->backlog; n++) {
+		rc = FCGX_Accept_r(fr);
+		if (rc < 0)
+			break;
+		app->requests++;
+		io.in = fr->in;
+		io.out = fr->out;
+		worker_handle(app, fr->envp, &io, fr->role, a);
+		/* Kept or not, the connection goes: nothing more is read. */
+		fr->keepConnection = 0;
+		FCGX_Finish_r(fr);
+	}
+	if (n > 0)
+		log_info("worker_drained", "requests=%u", n);
+}
+
 void
 worker_run(const struct conf *c, int listen_fd, int worker_id,
     const uint8_t secret[TOKEN_SECRET_LEN])
@@ -339,6 +380,8 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Finish_r(&fr);
+	if (worker_stop && worker_drain_wanted)
+		worker_drain(&app, &fr, &arena);
 	arena_free(&arena);
 	worker_exit(&app, 0);
 }

@@ -8,6 +8,14 @@
 #include "token.h"
 
 /*
+ * The value the master sends with SIGTERM (sigqueue) when the pool stops:
+ * the worker then serves the requests still queued before it exits. A
+ * plain SIGTERM (a reload retiring it, or anyone else) does not: the
+ * other workers take the queue.
+ */
+#define WORKER_STOP_DRAIN	0x5d7a
+
+/*
  * Serves requests on listen_fd until told to stop or max_requests is
  * reached, then flushes pending lastUsed writes and exits the process.
  */
