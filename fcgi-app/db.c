@@ -274,11 +274,6 @@ db_prepare(struct db *db, struct db_stmt *st)
 
 	if (st->h != NULL && st->gen == db->gen)
 		return DB_OK;
-	if (st->h == NULL && st->gen == 0) {
-		/* First use in this process: remember it for db_close. */
-		st->next = db_stmts;
-		db_stmts = st;
-	}
 	if ((h = mysql_stmt_init(db->conn)) == NULL)
 		return DB_UNAVAILABLE;
 	if (mysql_stmt_prepare(h, st->sql, strlen(st->sql)) != 0) {
@@ -288,6 +283,15 @@ db_prepare(struct db *db, struct db_stmt *st)
 		    mysql_stmt_error(h));
 		mysql_stmt_close(h);
 		return db_errno_status(e);
+	}
+	/*
+	 * First prepared in this process: remember it for db_drop. Only
+	 * here, once: a statement whose first prepare failed was linked
+	 * again on its next try and made the list a loop (db_drop spun).
+	 */
+	if (st->gen == 0) {
+		st->next = db_stmts;
+		db_stmts = st;
 	}
 	st->h = h;
 	st->gen = db->gen;
