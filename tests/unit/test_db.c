@@ -24,6 +24,7 @@ main(void)
 {
 	struct conf c;
 	struct db db;
+	unsigned err;
 
 	memset(&c, 0, sizeof(c));
 	db_init(&db, &c, 0);
@@ -31,13 +32,15 @@ main(void)
 	db.conn = mysql_init(NULL);
 	db.gen = 1;
 	UNIT_CHECK("prepare fails without a connection",
-	    db_prepare(&db, &st_a) != DB_OK);
-	UNIT_CHECK("a second failed prepare of it", db_prepare(&db, &st_a) !=
+	    db_prepare(&db, &st_a, &err) != DB_OK);
+	UNIT_CHECK("a second failed prepare of it", db_prepare(&db, &st_a, &err) !=
 	    DB_OK);
-	UNIT_CHECK("and one of another statement", db_prepare(&db, &st_b) !=
+	UNIT_CHECK("and one of another statement", db_prepare(&db, &st_b, &err) !=
 	    DB_OK);
 	UNIT_CHECK("prepare fails again after another statement",
-	    db_prepare(&db, &st_a) != DB_OK);
+	    db_prepare(&db, &st_a, &err) != DB_OK);
+	UNIT_CHECK("a failed prepare says the server's error number",
+	    err == CR_SERVER_LOST || err == CR_SERVER_GONE_ERROR);
 	UNIT_CHECK("failed prepares leave the statement list finite",
 	    stmt_list_len() >= 0);
 	UNIT_CHECK("a statement is never linked to itself",
@@ -56,5 +59,7 @@ main(void)
 	UNIT_CHECK("a lost server is unavailable",
 	    db_errno_status(CR_SERVER_LOST) == DB_UNAVAILABLE &&
 	    db_errno_lost(CR_SERVER_LOST));
+	UNIT_CHECK("a Galera node not ready (1047) drops the connection",
+	    db_errno_lost(1047) && db_errno_status(1047) == DB_UNAVAILABLE);
 	return unit_summary("test_db");
 }
