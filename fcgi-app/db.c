@@ -33,11 +33,13 @@ db_errno_lost(unsigned e)
 	    e == CR_COMMANDS_OUT_OF_SYNC ||
 	    /*
 	     * ER_UNKNOWN_COM_ERROR: a Galera node that is not ready (joining,
-	     * or cut off from the primary component) refuses every query. The
-	     * connection is no use: drop it, the next one goes to a node that
-	     * serves (DB_READY_PROBE).
+	     * or cut off from the primary component) refuses every query;
+	     * ER_ERROR_DURING_COMMIT (1180): it lost the primary component
+	     * while committing, and rolled back. The connection is no use:
+	     * drop it, the next one goes to a node that serves
+	     * (DB_READY_PROBE).
 	     */
-	    e == 1047;
+	    e == 1047 || e == 1180;
 }
 
 static int

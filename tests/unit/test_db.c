@@ -61,5 +61,7 @@ main(void)
 	    db_errno_lost(CR_SERVER_LOST));
 	UNIT_CHECK("a Galera node not ready (1047) drops the connection",
 	    db_errno_lost(1047) && db_errno_status(1047) == DB_UNAVAILABLE);
+	UNIT_CHECK("a commit that lost the primary component (1180) too",
+	    db_errno_lost(1180) && db_errno_status(1180) == DB_UNAVAILABLE);
 	return unit_summary("test_db");
 }
