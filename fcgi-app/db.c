@@ -13,6 +13,13 @@
 
 #define DB_DOWN_BACKOFF_MS	1000	/* after a failed connect, fail fast */
 #define DB_TX_TRIES		3
+/*
+ * Run at connect when [database] host lists several servers: a query on a
+ * table, which a Galera node that is not ready refuses (1047) although it
+ * accepts the connection. The connect then fails there and
+ * db_connect_hosts tries the next host.
+ */
+#define DB_READY_PROBE	"SELECT 1 FROM information_schema.ENGINES LIMIT 0"
 
 static struct db_stmt *db_stmts;	/* every statement prepared so far */
 
@@ -23,7 +30,16 @@ db_errno_lost(unsigned e)
 	    e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
 	    e == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */ ||
 	    e == ER_SERVER_SHUTDOWN || e == ER_CONNECTION_KILLED ||
-	    e == CR_COMMANDS_OUT_OF_SYNC;
+	    e == CR_COMMANDS_OUT_OF_SYNC ||
+	    /*
+	     * ER_UNKNOWN_COM_ERROR: a Galera node that is not ready (joining,
+	     * or cut off from the primary component) refuses every query;
+	     * ER_ERROR_DURING_COMMIT (1180): it lost the primary component
+	     * while committing, and rolled back. The connection is no use:
+	     * drop it, the next one goes to a node that serves
+	     * (DB_READY_PROBE).
+	     */
+	    e == 1047 || e == 1180;
 }
 
 static int
@@ -137,6 +153,8 @@ db_connect(struct db *db)
 	    "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,"
 	    "NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO',"
 	    "time_zone='+00:00'");
+	if (c->db_socket[0] == '\0' && strchr(c->db_host, ',') != NULL)
+		mysql_options(m, MYSQL_INIT_COMMAND, DB_READY_PROBE);
 	if (db_connect_hosts(db, m) == -1) {
 		db_log_error("db_connect_failed", c->db_socket[0] != '\0' ?
 		    c->db_socket : "hosts", mysql_errno(m), mysql_error(m));
@@ -267,28 +285,15 @@ db_out_str(MYSQL_BIND *b, char *buf, size_t cap, unsigned long *len,
 		buf[0] = '\0';
 }
 
-/*
- * *err: the MariaDB error number when it fails, the handle's: after a
- * prepare lost with the connection (2006) mysql_errno() of the connection
- * is still 0, and db_exec_retry would not see that it must reconnect.
- */
+/* *err: the server's error number when it failed (it is the statement's). */
 static int
 db_prepare(struct db *db, struct db_stmt *st, unsigned *err)
 {
 	MYSQL_STMT *h;
 
+	*err = 0;
 	if (st->h != NULL && st->gen == db->gen)
 		return DB_OK;
-	if (st->h == NULL && st->gen == 0) {
-		/*
-		 * First use in this process: remember it for db_close. Once:
-		 * gen is set now, so a prepare that fails is not listed again
-		 * on the next try (that made the list a loop).
-		 */
-		st->next = db_stmts;
-		db_stmts = st;
-		st->gen = db->gen;
-	}
 	if ((h = mysql_stmt_init(db->conn)) == NULL) {
 		*err = mysql_errno(db->conn);
 		return DB_UNAVAILABLE;
@@ -301,6 +306,15 @@ db_prepare(struct db *db, struct db_stmt *st, unsigned *err)
 		mysql_stmt_close(h);
 		*err = e;
 		return db_errno_status(e);
+	}
+	/*
+	 * First prepared in this process: remember it for db_drop. Only
+	 * here, once: a statement whose first prepare failed was linked
+	 * again on its next try and made the list a loop (db_drop spun).
+	 */
+	if (st->gen == 0) {
+		st->next = db_stmts;
+		db_stmts = st;
 	}
 	st->h = h;
 	st->gen = db->gen;
@@ -359,18 +373,46 @@ db_note_change(struct db *db, const struct db_stmt *st)
 		db_change_hook();
 }
 
+/*
+ * Still a deadlock, lock wait timeout or lost certification after every
+ * try. Under Galera it is also what a causal read (wsrep_sync_wait) gets
+ * on a node cut off from the cluster (1205): drop the connection, so that
+ * the next request connects again, to a node that serves, and answer 503
+ * (try again) rather than 500.
+ */
+static int
+db_retries_exhausted(struct db *db)
+{
+	log_warn("db_retries_exhausted", "errno=%u", db->last_errno);
+	db_drop(db);
+	return DB_UNAVAILABLE;
+}
+
 static int
 db_exec_retry(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
     MYSQL_BIND *out)
 {
 	unsigned err;
-	int rc, in_tx = db->in_tx;
+	int rc, in_tx = db->in_tx, try;
 
 	rc = db_exec_once(db, st, in, out, &err);
+	/*
+	 * Outside a transaction, a deadlock or lock wait timeout rolled the
+	 * statement back, and so did a lost Galera certification (1213: a
+	 * conflicting write committed first on another node): running it
+	 * again cannot count anything twice. Inside one, db_tx redoes the
+	 * whole transaction.
+	 */
+	for (try = 1; rc == DB_RETRY && !in_tx && try < DB_TX_TRIES; try++) {
+		log_info("db_retry", "try=%d errno=%u", try, err);
+		rc = db_exec_once(db, st, in, out, &err);
+	}
 	if (rc == DB_OK)
 		return DB_OK;
 	db->errors++;
 	db->last_errno = err;
+	if (rc == DB_RETRY && !in_tx)
+		return db_retries_exhausted(db);
 	if (err == 0 || !db_errno_lost(err))
 		return rc;
 	/*
@@ -536,8 +578,14 @@ db_tx(struct db *db, int (*fn)(struct db *, void *), void *arg)
 	int rc = DB_ERROR, try;
 
 	for (try = 0; try < DB_TX_TRIES; try++) {
-		if ((rc = db_query(db, "START TRANSACTION")) != DB_OK)
-			return rc;
+		if ((rc = db_query(db, "START TRANSACTION")) != DB_OK) {
+			/* Galera: a causal wait that timed out (1205). */
+			if (rc != DB_RETRY)
+				return rc;
+			log_info("db_tx_retry", "try=%d errno=%u", try + 1,
+			    db->last_errno);
+			continue;
+		}
 		db->in_tx = 1;
 		db->tx_auth_change = 0;
 		rc = fn(db, arg);
@@ -560,5 +608,5 @@ db_tx(struct db *db, int (*fn)(struct db *, void *), void *arg)
 		log_info("db_tx_retry", "try=%d errno=%u", try + 1,
 		    db->last_errno);
 	}
-	return rc;
+	return db_retries_exhausted(db);
 }

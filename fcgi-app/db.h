@@ -83,7 +83,9 @@ void	 db_out_str(MYSQL_BIND *b, char *buf, size_t cap, unsigned long *len,
 /*
  * Runs st with the input binds in (may be NULL) and, for a query, binds
  * out (may be NULL) and buffers the result: call db_fetch until it returns
- * 0, then db_done. Returns a db_status.
+ * 0, then db_done. Returns a db_status. Outside a transaction a deadlock,
+ * lock wait timeout or lost certification (rolled back) is run again, up
+ * to 3 times in all; then as db_tx.
  */
 int	 db_exec(struct db *db, struct db_stmt *st, MYSQL_BIND *in,
 	    MYSQL_BIND *out);
@@ -97,8 +99,10 @@ uint64_t db_affected(struct db_stmt *st);
 uint64_t db_insert_id(struct db_stmt *st);
 
 /*
- * Runs fn inside BEGIN ... COMMIT. On a deadlock or lock wait timeout the
- * whole transaction is retried (up to 3 times). fn returns a db_status.
+ * Runs fn inside BEGIN ... COMMIT. On a deadlock, lock wait timeout or
+ * lost Galera certification the whole transaction is retried (up to 3
+ * times), then the connection is dropped and DB_UNAVAILABLE returned.
+ * fn returns a db_status.
  */
 int	 db_tx(struct db *db, int (*fn)(struct db *, void *), void *arg);
 /* Plain statement without parameters (DDL, migrations). */
