@@ -273,10 +273,15 @@ http_client_addr(const char *remote_addr, const char *xff,
 		uint8_t a[16];
 		char buf[48];
 
-		if (http_xff_last(xff, &len, a, buf, sizeof(buf)) == -1)
-			return 0;	/* garbage: keep the last good hop */
+		/*
+		 * Garbage, or a hop whose text ip cannot hold: keep the last
+		 * good hop, so that ip and addr always name the same address.
+		 */
+		if (http_xff_last(xff, &len, a, buf, sizeof(buf)) == -1 ||
+		    strlen(buf) >= iplen)
+			return 0;
 		memcpy(addr, a, 16);
-		memcpy(ip, buf, strlen(buf) + 1 <= iplen ? strlen(buf) + 1 : 1);
+		memcpy(ip, buf, strlen(buf) + 1);
 		if (!cidr_list_match(trusted, addr))
 			return 0;
 	}

@@ -191,6 +191,18 @@ main(void)
 	UNIT_CHECK_STR("client refuses host:port in XFF",
 	    client("127.0.0.1", "198.51.100.1:80", &trusted, ip, sizeof(ip)),
 	    "127.0.0.1");
+	/* Found by tests/fuzz/fuzz_xff: the text was cut to its first byte. */
+	{
+		char small[10];
+		uint8_t addr[16], back[16];
+
+		UNIT_CHECK("client hop too long for a small ip buffer keeps "
+		    "the last hop that fits", http_client_addr("127.0.0.1",
+		    "2001:db8::1234:5678", &trusted, small, sizeof(small),
+		    addr) == 0 && strcmp(small, "127.0.0.1") == 0 &&
+		    cidr_addr_parse(small, strlen(small), back) == 0 &&
+		    memcmp(back, addr, 16) == 0);
+	}
 	UNIT_CHECK_STR("client without REMOTE_ADDR",
 	    client(NULL, NULL, &trusted, ip, sizeof(ip)), "(none)");
 	UNIT_CHECK_STR("client bad REMOTE_ADDR",
