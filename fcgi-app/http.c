@@ -156,7 +156,9 @@ http_url_decode(const char *s, size_t len, char *out)
 				return -1;
 			out[o++] = (char)(hi * 16 + lo);
 			i += 2;
-		} else
+		} else if (s[i] == '\0')
+			return -1;	/* raw, in a body: refused like %00 */
+		else
 			out[o++] = s[i];
 	}
 	out[o] = '\0';

@@ -148,6 +148,21 @@ main(void)
 	UNIT_CHECK_STR("form semicolon separator", form("a=1;b=2", "b"), "2");
 	UNIT_CHECK_STR("form malformed escape", form("a=%G1", "a"), "(bad)");
 	UNIT_CHECK_STR("form empty string", form("", "a"), "(absent)");
+	/*
+	 * A body is read with its length and may hold a raw NUL: the value
+	 * was cut there ("x"). Found by tests/fuzz/fuzz_form.
+	 */
+	{
+		const char *v = NULL;
+
+		UNIT_CHECK("decode raw NUL refused",
+		    http_url_decode("a\0b", 3, out) == -1);
+		UNIT_CHECK("form raw NUL in a body value refused",
+		    http_form_get(&arena, "a=x\0y&b=2", 9, "a", &v) == -1);
+		UNIT_CHECK("form raw NUL in another pair does not matter",
+		    http_form_get(&arena, "a=x\0y&b=2", 9, "b", &v) == 1 &&
+		    strcmp(v, "2") == 0);
+	}
 	UNIT_CHECK("form honours len",
 	    http_form_get(&arena, "a=1&b=2", 3, "b", &(const char *){0}) == 0);
 
