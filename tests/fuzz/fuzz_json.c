@@ -49,19 +49,26 @@ fuzz_field(const char *body, size_t len, const char *name, json_object **top)
 	return json_object_object_get_ex(o, name, &v) ? v : NULL;
 }
 
-/* Printed and parsed again, an accepted object is the same object. */
+/*
+ * Printed and parsed again, an accepted object prints the same. (Text,
+ * not json_object_equal: strict json-c accepts NaN, never equal to itself.)
+ */
 static void
 fuzz_round_trip(json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN);
-	json_object *again, *top;
+	char *s = strdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object *again;
 
-	(void)fuzz_field(s, strlen(s), "", &top);
-	again = top;
+	if (s == NULL)
+		abort();
+	(void)fuzz_field(s, strlen(s), "", &again);
 	FUZZ_CHECK(again != NULL, "printed object does not parse: %.200s", s);
-	FUZZ_CHECK(json_object_equal(o, again), "printed object differs");
+	FUZZ_CHECK(strcmp(s, json_object_to_json_string_ext(again,
+	    JSON_C_TO_STRING_PLAIN)) == 0, "printed again, it differs: %.200s",
+	    s);
 	json_object_put(again);
+	free(s);
 }
 
 int
