@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +23,14 @@
 #include "scope.h"
 #include "util.h"
 #include "worker.h"
+
+/*
+ * Seconds one read or write of a request's connection may wait. libfcgi
+ * reads a request with blocking reads: without this, a connection that
+ * stops sending holds its worker forever, and as many such connections as
+ * workers freeze the pool.
+ */
+#define WORKER_IO_TIMEOUT_S	30
 
 static volatile sig_atomic_t worker_stop, worker_reopen;
 static int worker_pipe[2] = { -1, -1 };
@@ -265,6 +275,41 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 	return 0;
 }
 
+/*
+ * Accepts a connection with WORKER_IO_TIMEOUT_S on its reads and writes
+ * (Linux does not pass them on from the listening socket) and hands it to
+ * libfcgi as if it were a kept connection. 0, or -1 when none was taken.
+ */
+static int
+worker_accept(FCGX_Request *fr, int listen_fd)
+{
+	struct timeval tv = { WORKER_IO_TIMEOUT_S, 0 };
+	int fd;
+
+	do
+		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != ECONNABORTED) {
+			log_debug("accept_failed", "errno=%d", errno);
+			/* EMFILE and the like: do not spin. */
+			usleep(10000);
+		}
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1) {
+		log_warn("accept_failed", "what=timeouts errno=%d", errno);
+		close(fd);
+		return -1;
+	}
+	fr->ipcFd = fd;
+	/* FCGX_Accept_r first finishes the last request: keep fd open. */
+	fr->keepConnection = 1;
+	return 0;
+}
+
 void
 worker_run(const struct conf *c, int listen_fd, int worker_id,
     const uint8_t secret[TOKEN_SECRET_LEN])
@@ -289,7 +334,12 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		log_error("worker_init_failed", "what=nonblock errno=%d", errno);
 		_exit(1);
 	}
-	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0 || password_init() != 0) {
+	/*
+	 * libfcgi gets no listening socket (-1): were it to accept a
+	 * connection itself (after dropping a bad one), that connection would
+	 * lack the timeouts. Every connection comes from worker_accept.
+	 */
+	if (FCGX_InitRequest(&fr, -1, 0) != 0 || password_init() != 0) {
 		log_error("worker_init_failed", "what=fcgi_or_password");
 		_exit(1);
 	}
@@ -322,10 +372,16 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		}
 		if (worker_stop)
 			break;
+		if (fr.ipcFd < 0 && worker_accept(&fr, listen_fd) == -1) {
+			busy = 0;
+			continue;
+		}
 		rc = FCGX_Accept_r(&fr);
 		busy = rc >= 0;
 		if (rc < 0) {
-			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR) {
+			/* -EBADF: the connection was dropped (see above). */
+			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR &&
+			    rc != -EBADF) {
 				log_debug("accept_failed", "rc=%d", rc);
 				/* EMFILE and the like: do not spin. */
 				usleep(10000);
