@@ -8,6 +8,7 @@
  *   fcgi_records SOCKET request PATH     a valid GET; prints its Status line
  *   fcgi_records SOCKET fuzz SEED COUNT  hand-picked cases, then random ones
  *                                        from SEED, COUNT connections in all
+ *   fcgi_records SOCKET case I           hand-picked case I alone
  *   fcgi_records SOCKET idle N SECONDS   N connections that stop sending
  *                                        mid-request; waits (at most
  *                                        SECONDS) until the pool closes them
@@ -16,6 +17,13 @@
  * hung=N": hung counts connections the pool neither answered nor closed
  * within 10 s of the end of what was sent (the write side is shut first).
  * Exit status 0, or 1 when a connection hung or the socket is unreachable.
+ *
+ * Known libfcgi bug (2.4.2-2+deb12u1, Debian 12): a PARAMS pair whose name
+ * and value lengths add up past INT_MAX - 2 (2^30 + 2^30, for one) makes
+ * fcgiapp.c's Malloc fail an assertion: the worker aborts (SIGABRT) and is
+ * respawned. Cases 100-103 send such pairs; the fuzz mode never does, and
+ * its random PARAMS data always fills what its lengths announce, so that
+ * no data byte is ever read as a length.
  */
 #include <errno.h>
 #include <poll.h>
@@ -73,14 +81,6 @@ put(struct out *o, const void *p, size_t n)
 	memcpy(o->b + o->n, p, n);
 	o->n += n;
 	n_bytes += n;
-}
-
-static void
-put_byte(struct out *o, unsigned v)
-{
-	unsigned char c = (unsigned char)v;
-
-	put(o, &c, 1);
 }
 
 /* A record header with any version, type, id, lengths. */
@@ -344,6 +344,19 @@ handpicked(int i, struct out *o, int *close_at_once)
 		record(o, REC_PARAMS, 1, b, n + 17);
 		record(o, REC_PARAMS, 1, NULL, 0);
 		return 1;
+	case 100:	/* known crashers, never sent by the fuzz mode: */
+	case 101:	/* lengths adding up past INT_MAX (see main) */
+	case 102:
+	case 103:
+		begin(o, 1, 1, 0);
+		n = len_enc(b, i == 100 ? 0x40000000 : i == 101 ? 0x42d64f5b :
+		    i == 102 ? 0x7fffffff : 0x3fffffff, 1);
+		n += len_enc(b + n, i == 100 ? 0x40000000 : i == 101 ?
+		    0x57d2f053 : i == 102 ? 1 : 0x3fffffff, 1);
+		memcpy(b + n, "REQUEST_METHODGET", 17);
+		record(o, REC_PARAMS, 1, b, n + 17);
+		record(o, REC_PARAMS, 1, NULL, 0);
+		return 1;
 	case 14:	/* a 2^31 - 1 value length, 6400 bytes of it, then EOF */
 		begin(o, 1, 1, 0);
 		n = len_enc(b, 5, 0);
@@ -354,13 +367,14 @@ handpicked(int i, struct out *o, int *close_at_once)
 			record(o, REC_PARAMS, 1, b, sizeof(b));
 		return 1;
 	case 15: {	/* many params: 20000 small pairs */
-		char *pairs = malloc(20000 * 16 + sizeof(healthz));
-		size_t m = 0;
+		size_t size = 20000 * 24 + sizeof(healthz), m = 0;
+		char *pairs = malloc(size);
 
 		if (pairs == NULL)
 			abort();
 		for (k = 0; k < 20000; k++)
-			m += (size_t)sprintf(pairs + m, "HTTP_X_%d=%d\n", k, k);
+			m += (size_t)snprintf(pairs + m, size - m,
+			    "HTTP_X_%d=%d\n", k, k);
 		memcpy(pairs + m, healthz, sizeof(healthz));
 		begin(o, 1, 1, 0);
 		params(o, 1, pairs);
@@ -448,6 +462,7 @@ random_conn(struct out *o, int *close_at_once)
 	    200 };
 	unsigned char c[65535 + 255];
 	unsigned nrec = 1 + rng_below(8), r, type, clen, plen, i, id;
+	int huge = 0;
 	size_t n;
 
 	*close_at_once = rng_below(4) == 0;
@@ -468,18 +483,29 @@ random_conn(struct out *o, int *close_at_once)
 		plen = rng_below(4) == 0 ? rng_below(256) : 0;
 		n = 0;
 		if (type == REC_PARAMS) {
-			/* Pairs with lengths of every size, 1 or 4 bytes. */
-			while (n + 16 < clen) {
+			/*
+			 * Pairs of every length, 1- or 4-byte encoded, whose
+			 * data fills exactly what they announce: libfcgi then
+			 * never reads data bytes as lengths. A pair too long
+			 * for the record ends the stream inside its data.
+			 */
+			while (n + 8 < clen && !huge) {
 				uint32_t nl = rng_below(3) == 0 ?
-				    (uint32_t)rng() & 0x7fffffff : rng_below(40);
+				    (uint32_t)rng() & 0x1fffffff : rng_below(40);
 				uint32_t vl = rng_below(3) == 0 ?
-				    (uint32_t)rng() & 0x7fffffff : rng_below(60);
+				    (uint32_t)rng() & 0x1fffffff : rng_below(60);
+
 				n += len_enc(c + n, nl, rng_below(4) == 0);
 				n += len_enc(c + n, vl, rng_below(4) == 0);
-				for (i = 0; i < 8 && n < clen; i++)
-					c[n++] = (unsigned char)('A' +
-					    rng_below(26));
+				if (nl + vl > clen - n) {
+					huge = 1;
+					nl = rng_below(17);
+					vl = 0;
+				}
+				for (i = 0; i < nl + vl; i++)
+					c[n++] = (unsigned char)rng();
 			}
+			clen = (unsigned)n;
 		}
 		for (; n < clen + plen; n++)
 			c[n] = (unsigned char)rng();
@@ -490,7 +516,7 @@ random_conn(struct out *o, int *close_at_once)
 		if (rng_below(6) == 0)
 			n = rng_below((unsigned)n + 1);
 		put(o, c, n);
-		if (n < clen + plen)
+		if (n < clen + plen || huge)
 			break;
 	}
 }
@@ -498,6 +524,7 @@ random_conn(struct out *o, int *close_at_once)
 static int
 mode_fuzz(unsigned long seed, unsigned long count)
 {
+	const char *dump = getenv("FCGI_RECORDS_DUMP");
 	struct out o;
 	int close_at_once, i = 0;
 	unsigned long done;
@@ -507,14 +534,42 @@ mode_fuzz(unsigned long seed, unsigned long count)
 	rng_state = seed * 2654435761u + 1;
 	for (done = 0; done < count; done++) {
 		o.n = 0;
-		if (!handpicked(i++, &o, &close_at_once))
+		/* Cases from 100 on are the known crashers: never here. */
+		if (i >= 100 || !handpicked(i, &o, &close_at_once))
 			random_conn(&o, &close_at_once);
+		i++;
+		/* FCGI_RECORDS_DUMP=N: connection N's bytes to stdout instead. */
+		if (dump != NULL && strtoul(dump, NULL, 10) == done + 1) {
+			fwrite(o.b, 1, o.n, stdout);
+			return 0;
+		}
 		conn_run(&o, close_at_once);
 		if (n_hung > 0 && n_hung == n_conn)
 			break;	/* nothing answers at all: stop early */
 	}
 	printf("connections=%lu records=%lu bytes=%lu answered=%lu hung=%lu\n",
 	    n_conn, n_rec, n_bytes, n_answered, n_hung);
+	free(o.b);
+	return n_hung > 0;
+}
+
+/* One hand-picked case, to reproduce what the fuzz mode found. */
+static int
+mode_case(int i)
+{
+	struct out o;
+	int close_at_once;
+
+	if ((o.b = malloc(BUF_MAX)) == NULL)
+		return 1;
+	o.n = 0;
+	if (!handpicked(i, &o, &close_at_once)) {
+		fprintf(stderr, "no case %d\n", i);
+		return 2;
+	}
+	conn_run(&o, close_at_once);
+	printf("case %d: records=%lu bytes=%lu answered=%lu hung=%lu\n", i,
+	    n_rec, n_bytes, n_answered, n_hung);
 	free(o.b);
 	return n_hung > 0;
 }
@@ -611,10 +666,12 @@ main(int argc, char **argv)
 	if (strcmp(argv[2], "fuzz") == 0 && argc == 5)
 		return mode_fuzz(strtoul(argv[3], NULL, 10),
 		    strtoul(argv[4], NULL, 10));
+	if (strcmp(argv[2], "case") == 0 && argc == 4)
+		return mode_case(atoi(argv[3]));
 	if (strcmp(argv[2], "idle") == 0 && argc == 5)
 		return mode_idle(atoi(argv[3]), atoi(argv[4]));
 usage:
 	fprintf(stderr, "usage: fcgi_records SOCKET request PATH | fuzz SEED "
-	    "COUNT | idle N SECONDS\n");
+	    "COUNT | case I | idle N SECONDS\n");
 	return 2;
 }
