@@ -50,6 +50,24 @@ fuzz_cidr_text(const struct cidr *c, char *buf, size_t size)
 	return (size_t)n;
 }
 
+/*
+ * The prefix "a/N" says in the IPv6 space: N for an IPv6 text, 96 + N for
+ * a dotted quad (no ':'), 128 without a '/'.
+ */
+static unsigned
+fuzz_prefix_of(const char *s, size_t len)
+{
+	const char *slash = memchr(s, '/', len);
+	unsigned n = 0;
+	size_t i;
+
+	if (slash == NULL)
+		return 128;
+	for (i = (size_t)(slash - s) + 1; i < len; i++)
+		n = n * 10 + (unsigned)(s[i] - '0');
+	return memchr(s, ':', (size_t)(slash - s)) != NULL ? n : 96 + n;
+}
+
 static void
 fuzz_list(const char *s, size_t errlen)
 {
@@ -111,6 +129,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_addr_round_trip(addr);
 	if (cidr_parse(slice, in.n, &c) == 0) {
 		FUZZ_CHECK(c.prefix <= 128, "prefix %u", c.prefix);
+		FUZZ_CHECK(c.prefix == fuzz_prefix_of(slice, in.n),
+		    "prefix %u is not what the text says", c.prefix);
 		FUZZ_CHECK(cidr_match(&c, c.addr), "no self match");
 		fuzz_addr_round_trip(c.addr);
 	}
