@@ -31,6 +31,11 @@
  * workers freeze the pool.
  */
 #define WORKER_IO_TIMEOUT_S	30
+/*
+ * A new connection with nothing to read by then is dropped, as libfcgi's
+ * own accept does with unix sockets.
+ */
+#define WORKER_FIRST_BYTE_MS	2000
 
 static volatile sig_atomic_t worker_stop, worker_reopen;
 static int worker_pipe[2] = { -1, -1 };
@@ -284,7 +289,8 @@ static int
 worker_accept(FCGX_Request *fr, int listen_fd)
 {
 	struct timeval tv = { WORKER_IO_TIMEOUT_S, 0 };
-	int fd;
+	struct pollfd p;
+	int fd, rc;
 
 	do
 		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -301,6 +307,15 @@ worker_accept(FCGX_Request *fr, int listen_fd)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1) {
 		log_warn("accept_failed", "what=timeouts errno=%d", errno);
+		close(fd);
+		return -1;
+	}
+	p.fd = fd;
+	p.events = POLLIN;
+	do
+		rc = poll(&p, 1, WORKER_FIRST_BYTE_MS);
+	while (rc == -1 && errno == EINTR);
+	if (rc != 1) {
 		close(fd);
 		return -1;
 	}
