@@ -79,6 +79,19 @@ bad:
 	return -1;
 }
 
+/*
+ * A JSON string with "\u0000" in it: every caller reads values as C
+ * strings and would silently get only what comes before it (like %00 in
+ * a form, it is refused).
+ */
+static int
+api_json_has_nul(json_object *v)
+{
+	const char *s = json_object_get_string(v);
+
+	return strlen(s) != (size_t)json_object_get_string_len(v);
+}
+
 /* The field of a JSON body: 1 with *v, 0 absent or not JSON, -1 (400 set). */
 static int
 api_json_field(struct api_ctx *ctx, const char *name, json_object **v)
@@ -105,6 +118,11 @@ api_param(struct api_ctx *ctx, const char *name, const char **value)
 			if (api_body_json(ctx) == -1)
 				return -1;
 			if (json_object_object_get_ex(ctx->body_json, name, &v)) {
+				if (json_object_is_type(v, json_type_string) &&
+				    api_json_has_nul(v)) {
+					api_bad_field(ctx, name);
+					return -1;
+				}
 				if (json_object_is_type(v, json_type_string) ||
 				    json_object_is_type(v, json_type_int) ||
 				    json_object_is_type(v, json_type_boolean)) {
@@ -284,7 +302,8 @@ api_param_list(struct api_ctx *ctx, const char *name, char *buf, size_t size)
 		n = json_object_array_length(v);
 		for (i = 0; i < n; i++) {
 			e = json_object_array_get_idx(v, i);
-			if (!json_object_is_type(e, json_type_string))
+			if (!json_object_is_type(e, json_type_string) ||
+			    api_json_has_nul(e))
 				goto bad;
 			s = json_object_get_string(e);
 			len = strlen(s);

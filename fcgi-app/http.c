@@ -156,7 +156,9 @@ http_url_decode(const char *s, size_t len, char *out)
 				return -1;
 			out[o++] = (char)(hi * 16 + lo);
 			i += 2;
-		} else
+		} else if (s[i] == '\0')
+			return -1;	/* raw, in a body: refused like %00 */
+		else
 			out[o++] = s[i];
 	}
 	out[o] = '\0';
@@ -273,10 +275,15 @@ http_client_addr(const char *remote_addr, const char *xff,
 		uint8_t a[16];
 		char buf[48];
 
-		if (http_xff_last(xff, &len, a, buf, sizeof(buf)) == -1)
-			return 0;	/* garbage: keep the last good hop */
+		/*
+		 * Garbage, or a hop whose text ip cannot hold: keep the last
+		 * good hop, so that ip and addr always name the same address.
+		 */
+		if (http_xff_last(xff, &len, a, buf, sizeof(buf)) == -1 ||
+		    strlen(buf) >= iplen)
+			return 0;
 		memcpy(addr, a, 16);
-		memcpy(ip, buf, strlen(buf) + 1 <= iplen ? strlen(buf) + 1 : 1);
+		memcpy(ip, buf, strlen(buf) + 1);
 		if (!cidr_list_match(trusted, addr))
 			return 0;
 	}

@@ -86,7 +86,10 @@ enum http_body_status http_body_read(struct http_request *r,
  */
 int	 http_form_get(struct arena *a, const char *s, size_t len,
 	    const char *name, const char **value);
-/* Decodes %XX and '+' into out (size >= len + 1). Returns length or -1. */
+/*
+ * Decodes %XX and '+' into out (size >= len + 1). Returns length or -1;
+ * a NUL byte, raw or as %00, is -1.
+ */
 int	 http_url_decode(const char *s, size_t len, char *out);
 /* Value of cookie name in a Cookie header, in the arena; NULL if absent. */
 const char *http_cookie_get(struct arena *a, const char *header,

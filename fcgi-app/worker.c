@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +23,19 @@
 #include "scope.h"
 #include "util.h"
 #include "worker.h"
+
+/*
+ * Seconds one read or write of a request's connection may wait. libfcgi
+ * reads a request with blocking reads: without this, a connection that
+ * stops sending holds its worker forever, and as many such connections as
+ * workers freeze the pool.
+ */
+#define WORKER_IO_TIMEOUT_S	30
+/*
+ * A new connection with nothing to read by then is dropped, as libfcgi's
+ * own accept does with unix sockets.
+ */
+#define WORKER_FIRST_BYTE_MS	2000
 
 static volatile sig_atomic_t worker_stop, worker_reopen, worker_drain_wanted;
 static int worker_pipe[2] = { -1, -1 };
@@ -271,6 +286,51 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 }
 
 /*
+ * Accepts a connection with WORKER_IO_TIMEOUT_S on its reads and writes
+ * (Linux does not pass them on from the listening socket) and hands it to
+ * libfcgi as if it were a kept connection. 0, or -1 when none was taken.
+ */
+static int
+worker_accept(FCGX_Request *fr, int listen_fd)
+{
+	struct timeval tv = { WORKER_IO_TIMEOUT_S, 0 };
+	struct pollfd p;
+	int fd, rc;
+
+	do
+		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != ECONNABORTED) {
+			log_debug("accept_failed", "errno=%d", errno);
+			/* EMFILE and the like: do not spin. */
+			usleep(10000);
+		}
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1) {
+		log_warn("accept_failed", "what=timeouts errno=%d", errno);
+		close(fd);
+		return -1;
+	}
+	p.fd = fd;
+	p.events = POLLIN;
+	do
+		rc = poll(&p, 1, WORKER_FIRST_BYTE_MS);
+	while (rc == -1 && errno == EINTR);
+	if (rc != 1) {
+		close(fd);
+		return -1;
+	}
+	fr->ipcFd = fd;
+	/* FCGX_Accept_r first finishes the last request: keep fd open. */
+	fr->keepConnection = 1;
+	return 0;
+}
+
+/*
  * The pool stops (WORKER_STOP_DRAIN): the web server has already sent the
  * requests still queued on the listen socket and waits for their answers,
  * which closing it would turn into errors (500 from lighttpd). The master
@@ -279,7 +339,8 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
  * inherited or TCP socket that cannot stop new connections.
  */
 static void
-worker_drain(struct app *app, FCGX_Request *fr, struct arena *a)
+worker_drain(struct app *app, FCGX_Request *fr, int listen_fd,
+    struct arena *a)
 {
 	struct http_io io;
 	unsigned n;
@@ -291,9 +352,11 @@ worker_drain(struct app *app, FCGX_Request *fr, struct arena *a)
 		FCGX_Free(fr, 1);
 	}
 	for (n = 0; n < app->conf->backlog; n++) {
-		rc = FCGX_Accept_r(fr);
-		if (rc < 0)
+		/* The listening socket is non-blocking: none queued, done. */
+		if (worker_accept(fr, listen_fd) == -1)
 			break;
+		if ((rc = FCGX_Accept_r(fr)) < 0)
+			continue;	/* a bad connection, dropped */
 		app->requests++;
 		io.in = fr->in;
 		io.out = fr->out;
@@ -330,7 +393,12 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		log_error("worker_init_failed", "what=nonblock errno=%d", errno);
 		_exit(1);
 	}
-	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0 || password_init() != 0) {
+	/*
+	 * libfcgi gets no listening socket (-1): were it to accept a
+	 * connection itself (after dropping a bad one), that connection would
+	 * lack the timeouts. Every connection comes from worker_accept.
+	 */
+	if (FCGX_InitRequest(&fr, -1, 0) != 0 || password_init() != 0) {
 		log_error("worker_init_failed", "what=fcgi_or_password");
 		_exit(1);
 	}
@@ -363,10 +431,16 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		}
 		if (worker_stop)
 			break;
+		if (fr.ipcFd < 0 && worker_accept(&fr, listen_fd) == -1) {
+			busy = 0;
+			continue;
+		}
 		rc = FCGX_Accept_r(&fr);
 		busy = rc >= 0;
 		if (rc < 0) {
-			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR) {
+			/* -EBADF: the connection was dropped (see above). */
+			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR &&
+			    rc != -EBADF) {
 				log_debug("accept_failed", "rc=%d", rc);
 				/* EMFILE and the like: do not spin. */
 				usleep(10000);
@@ -381,7 +455,7 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 	}
 	FCGX_Finish_r(&fr);
 	if (worker_stop && worker_drain_wanted)
-		worker_drain(&app, &fr, &arena);
+		worker_drain(&app, &fr, listen_fd, &arena);
 	arena_free(&arena);
 	worker_exit(&app, 0);
 }

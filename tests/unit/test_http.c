@@ -148,6 +148,21 @@ main(void)
 	UNIT_CHECK_STR("form semicolon separator", form("a=1;b=2", "b"), "2");
 	UNIT_CHECK_STR("form malformed escape", form("a=%G1", "a"), "(bad)");
 	UNIT_CHECK_STR("form empty string", form("", "a"), "(absent)");
+	/*
+	 * A body is read with its length and may hold a raw NUL: the value
+	 * was cut there ("x"). Found by tests/fuzz/fuzz_form.
+	 */
+	{
+		const char *v = NULL;
+
+		UNIT_CHECK("decode raw NUL refused",
+		    http_url_decode("a\0b", 3, out) == -1);
+		UNIT_CHECK("form raw NUL in a body value refused",
+		    http_form_get(&arena, "a=x\0y&b=2", 9, "a", &v) == -1);
+		UNIT_CHECK("form raw NUL in another pair does not matter",
+		    http_form_get(&arena, "a=x\0y&b=2", 9, "b", &v) == 1 &&
+		    strcmp(v, "2") == 0);
+	}
 	UNIT_CHECK("form honours len",
 	    http_form_get(&arena, "a=1&b=2", 3, "b", &(const char *){0}) == 0);
 
@@ -191,6 +206,18 @@ main(void)
 	UNIT_CHECK_STR("client refuses host:port in XFF",
 	    client("127.0.0.1", "198.51.100.1:80", &trusted, ip, sizeof(ip)),
 	    "127.0.0.1");
+	/* Found by tests/fuzz/fuzz_xff: the text was cut to its first byte. */
+	{
+		char small[10];
+		uint8_t addr[16], back[16];
+
+		UNIT_CHECK("client hop too long for a small ip buffer keeps "
+		    "the last hop that fits", http_client_addr("127.0.0.1",
+		    "2001:db8::1234:5678", &trusted, small, sizeof(small),
+		    addr) == 0 && strcmp(small, "127.0.0.1") == 0 &&
+		    cidr_addr_parse(small, strlen(small), back) == 0 &&
+		    memcmp(back, addr, 16) == 0);
+	}
 	UNIT_CHECK_STR("client without REMOTE_ADDR",
 	    client(NULL, NULL, &trusted, ip, sizeof(ip)), "(none)");
 	UNIT_CHECK_STR("client bad REMOTE_ADDR",

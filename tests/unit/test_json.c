@@ -6,6 +6,8 @@
 #include "unit.h"
 
 static struct arena arena;
+/* param() reads the field with api_param_list instead of api_param. */
+static int as_list;
 
 /* Runs api_param on a body; returns its result, the status in *status. */
 static int
@@ -35,7 +37,14 @@ param(const char *ctype, const char *body, const char *name,
 	ctx.req = &req;
 	ctx.res = &res;
 	*value = NULL;
-	rc = api_param(&ctx, name, value);
+	if (as_list) {
+		static char list[256];
+
+		rc = api_param_list(&ctx, name, list, sizeof(list));
+		if (rc == 1)
+			*value = list;
+	} else
+		rc = api_param(&ctx, name, value);
 	*status = res.status;
 	*reason = "";
 	if (res.json != NULL && json_object_object_get_ex(res.json, "reason", &r))
@@ -122,6 +131,24 @@ main(void)
 	rc = param("application/json", "{\"login\":\"caf\\u00e9\"}", "login",
 	    &v, &st, &reason);
 	UNIT_CHECK_STR("a \\u escape is decoded to UTF-8", v, "caf\xc3\xa9");
+
+	/*
+	 * "\u0000" decodes to a NUL byte: the value was cut there ("a"), as
+	 * a C string. Found by tests/fuzz/fuzz_json.
+	 */
+	rc = param("application/json", "{\"login\":\"a\\u0000b\"}", "login",
+	    &v, &st, &reason);
+	UNIT_CHECK("a JSON string holding \\u0000 is 400 invalid_field",
+	    rc == -1 && st == 400 && strcmp(reason, "invalid_field") == 0);
+	as_list = 1;
+	rc = param("application/json", "{\"ips\":[\"10.0.0.1\\u0000,x\"]}",
+	    "ips", &v, &st, &reason);
+	UNIT_CHECK("a list element holding \\u0000 is 400 invalid_field",
+	    rc == -1 && st == 400 && strcmp(reason, "invalid_field") == 0);
+	rc = param("application/json", "{\"ips\":[\"10.0.0.1\",\"::1\"]}",
+	    "ips", &v, &st, &reason);
+	UNIT_CHECK_STR("a list of strings is joined", v, "10.0.0.1, ::1");
+	as_list = 0;
 
 	rc = param("application/x-www-form-urlencoded", "login=bob&password=p%20w",
 	    "password", &v, &st, &reason);
