@@ -86,6 +86,24 @@ auth_creds_parse(const char *x_auth_token, const char *authorization,
 		out->token = b;
 		out->token_len = blen;
 	}
+	/* A login and a token may name two principals: never pick one. */
+	if (out->basic != NULL && out->token != NULL)
+		out->conflict = 1;
+}
+
+void
+auth_creds_read(char **envp, struct auth_creds *out)
+{
+	auth_creds_parse(http_env(envp, "HTTP_X_AUTH_TOKEN"),
+	    http_env(envp, "HTTP_AUTHORIZATION"), out);
+	/*
+	 * lighttpd and Apache join a repeated header with ", " (which no
+	 * token or Basic value survives); nginx passes each one as a param
+	 * of its own, and http_env would see only the first.
+	 */
+	if (http_env_count(envp, "HTTP_X_AUTH_TOKEN") > 1 ||
+	    http_env_count(envp, "HTTP_AUTHORIZATION") > 1)
+		out->conflict = 1;
 }
 
 void
@@ -391,8 +409,7 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 
 	memset(c, 0, sizeof(*c));
 	*reason = "missing_credentials";
-	auth_creds_parse(http_env(r->envp, "HTTP_X_AUTH_TOKEN"),
-	    http_env(r->envp, "HTTP_AUTHORIZATION"), &cr);
+	auth_creds_read(r->envp, &cr);
 	if (cr.conflict) {
 		*reason = "multiple_credentials";
 		return AUTH_BAD_REQUEST;

@@ -34,7 +34,7 @@ struct auth_creds {
 	size_t		 token_len;
 	const char	*basic;		/* base64 part of Basic */
 	size_t		 basic_len;
-	int		 conflict;	/* two different tokens */
+	int		 conflict;	/* two credentials that disagree */
 	int		 bad_scheme;	/* Authorization with another scheme */
 };
 
@@ -53,6 +53,8 @@ const char *auth_kind_name(enum auth_kind k);
 /* Pure: reads the two headers (either may be NULL). */
 void	 auth_creds_parse(const char *x_auth_token, const char *authorization,
 	    struct auth_creds *out);
+/* auth_creds_parse of the request's params; a repeated one conflicts. */
+void	 auth_creds_read(char **envp, struct auth_creds *out);
 /*
  * Resolves the caller. A token header, when present, decides alone; then
  * Basic; then the session cookie. *reason is set on failure.

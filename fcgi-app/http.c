@@ -18,6 +18,17 @@ http_env(char **envp, const char *name)
 	return NULL;
 }
 
+size_t
+http_env_count(char **envp, const char *name)
+{
+	size_t n = strlen(name), k = 0;
+
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			k++;
+	return k;
+}
+
 static const char *
 http_env_or_empty(char **envp, const char *name)
 {

@@ -75,6 +75,8 @@ enum http_body_status {
 
 /* Looks up a FastCGI param ("HTTP_X_AUTH_TOKEN", "REQUEST_METHOD"). */
 const char *http_env(char **envp, const char *name);
+/* How often the param is there: nginx passes a repeated header twice. */
+size_t	 http_env_count(char **envp, const char *name);
 void	 http_request_init(struct http_request *r, struct arena *a,
 	    char **envp, const struct cidr_list *trusted_proxies);
 enum http_body_status http_body_read(struct http_request *r,

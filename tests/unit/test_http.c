@@ -89,6 +89,12 @@ main(void)
 		"REMOTE_ADDR=::1",
 		NULL
 	};
+	/* nginx 1.22 passes a header sent twice as two params. */
+	char *env_dup[] = {
+		"HTTP_X_AUTH_TOKEN=atk_a",
+		"HTTP_X_AUTH_TOKEN=atk_b",
+		NULL
+	};
 	struct cidr_list trusted;
 	struct http_request r;
 	struct http_response res;
@@ -105,6 +111,17 @@ main(void)
 	    http_env(env, "HTTP_X_AUTH"), "wrong");
 	UNIT_CHECK("env absent is NULL", http_env(env, "HTTP_COOKIE") == NULL);
 	UNIT_CHECK("env of NULL envp is NULL", http_env(NULL, "X") == NULL);
+	UNIT_CHECK("env count of a param once", http_env_count(env,
+	    "HTTP_X_AUTH_TOKEN") == 1);
+	UNIT_CHECK("env count of an absent param", http_env_count(env,
+	    "HTTP_COOKIE") == 0);
+	UNIT_CHECK("env count of a repeated param (nginx)",
+	    http_env_count(env_dup, "HTTP_X_AUTH_TOKEN") == 2);
+	auth_creds_read(env_dup, &c);
+	UNIT_CHECK("creds of a repeated X-Auth-Token conflict", c.conflict == 1);
+	auth_creds_read(env, &c);
+	UNIT_CHECK("creds of one X-Auth-Token do not conflict",
+	    c.conflict == 0 && creds_token_is(&c, "abc"));
 
 	/* http_request_init */
 	http_request_init(&r, &arena, env, NULL);
@@ -260,6 +277,8 @@ main(void)
 	    creds_token_is(&c, "atk_same") && !c.conflict);
 	c = creds("atk_a", "Bearer atk_b");
 	UNIT_CHECK("creds two different tokens conflict", c.conflict == 1);
+	c = creds("atk_a", "Basic dXNlcjpwYXNz");
+	UNIT_CHECK("creds Basic with a token header conflict", c.conflict == 1);
 	c = creds(NULL, "Basic dXNlcjpwYXNz");
 	UNIT_CHECK("creds Basic", c.token == NULL && c.basic != NULL &&
 	    c.basic_len == 12 && memcmp(c.basic, "dXNlcjpwYXNz", 12) == 0);
