@@ -404,7 +404,7 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 {
 	struct auth_creds cr;
 	enum auth_result ar;
-	const char *sid;
+	const char *sid, *cookies, *cname;
 	char name[CONF_NAME_MAX + 8];
 
 	memset(c, 0, sizeof(*c));
@@ -430,8 +430,17 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 		*reason = "unsupported_auth_scheme";
 		return AUTH_DENIED;
 	}
-	sid = http_cookie_get(r->arena, http_env(r->envp, "HTTP_COOKIE"),
-	    auth_cookie_name(app->conf, r, name, sizeof(name)));
+	cookies = http_env(r->envp, "HTTP_COOKIE");
+	cname = auth_cookie_name(app->conf, r, name, sizeof(name));
+	/*
+	 * Two session cookies (one planted from a sibling domain, say) would
+	 * leave the choice to the order the browser sends them in.
+	 */
+	if (http_cookie_count(cookies, cname) > 1) {
+		*reason = "multiple_credentials";
+		return AUTH_BAD_REQUEST;
+	}
+	sid = http_cookie_get(r->arena, cookies, cname);
 	if (sid != NULL)
 		return auth_session(app, now, sid, c, reason);
 	return AUTH_MISSING;

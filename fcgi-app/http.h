@@ -93,6 +93,8 @@ int	 http_url_decode(const char *s, size_t len, char *out);
 /* Value of cookie name in a Cookie header, in the arena; NULL if absent. */
 const char *http_cookie_get(struct arena *a, const char *header,
 	    const char *name);
+/* How many cookies of that name the header carries. */
+size_t	 http_cookie_count(const char *header, const char *name);
 /*
  * The client address: REMOTE_ADDR, unless that is a trusted proxy; then
  * X-Forwarded-For read right to left, skipping trusted proxies. Writes the

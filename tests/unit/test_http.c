@@ -180,6 +180,13 @@ main(void)
 	UNIT_CHECK_STR("cookie trailing blanks", cookie("sid=v  ; a=1", "sid"),
 	    "v");
 	UNIT_CHECK_STR("cookie absent", cookie("a=1", "sid"), "(absent)");
+	UNIT_CHECK("cookie count once", http_cookie_count("a=1; sid=x", "sid") == 1);
+	UNIT_CHECK("cookie count twice", http_cookie_count(
+	    "sid=x; a=1; sid=y", "sid") == 2);
+	UNIT_CHECK("cookie count ignores longer names", http_cookie_count(
+	    "xsid=1; sidx=2; sid=3", "sid") == 1);
+	UNIT_CHECK("cookie count of no header", http_cookie_count(NULL,
+	    "sid") == 0);
 	UNIT_CHECK("cookie of NULL header is NULL",
 	    http_cookie_get(&arena, NULL, "sid") == NULL);
 
