@@ -58,6 +58,9 @@ api_login(struct api_ctx *ctx)
 	int rc, found, ok;
 	size_t pwlen;
 
+	/* A page elsewhere must not log this browser into its own account. */
+	if (!auth_csrf_login_ok(c, ctx->req))
+		return api_csrf_failed(ctx);
 	/*
 	 * A password in the URL ends up in access logs, proxies and browser
 	 * histories: refused outright, as a token in the URL is.

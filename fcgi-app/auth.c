@@ -446,6 +446,16 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 	return AUTH_MISSING;
 }
 
+int
+auth_csrf_login_ok(const struct conf *c, const struct http_request *r)
+{
+	/* No browser signal at all: a script, which a page cannot drive. */
+	if (http_env(r->envp, "HTTP_SEC_FETCH_SITE") == NULL &&
+	    http_env(r->envp, "HTTP_ORIGIN") == NULL)
+		return 1;
+	return auth_csrf_ok(c, r);
+}
+
 /* Whether value (an Origin, or a Referer when prefix) is one of the list. */
 static int
 auth_origin_listed(const char *list, const char *value, int prefix)

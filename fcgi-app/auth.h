@@ -86,6 +86,11 @@ int	 auth_token_full(struct app *app, struct store_token *t);
 const char *auth_token_refusal(const struct store_token *t, int64_t now);
 /* The CSRF rule of DESIGN.md for cookie-authenticated state changes. */
 int	 auth_csrf_ok(const struct conf *c, const struct http_request *r);
+/*
+ * Login CSRF: a login the browser marks as cross-site (Sec-Fetch-Site, or
+ * an Origin not ours) is refused; a request with neither passes (scripts).
+ */
+int	 auth_csrf_login_ok(const struct conf *c, const struct http_request *r);
 /* The session cookie's name for this request ("__Host-" under HTTPS). */
 const char *auth_cookie_name(const struct conf *c,
 	    const struct http_request *r, char *buf, size_t size);
