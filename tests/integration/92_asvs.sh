@@ -151,6 +151,20 @@ expect_eq "3.3.1 logout deletes the session row" "$(session_rows "$S4")" 0
 req GET /api/whoami -H "Cookie: apitoken_session=$S4"
 expect_error "3.3.1 the old cookie is refused after logout" 401 invalid_session
 
+# --- 3.3.3 a password change ends the sessions opened with the old one
+P=$(uniq_login avc)
+new_user "$P" "$PW" || not_ok "apitokenctl user add creates the password-change user"
+login_sid "$P"
+SP=$SID
+if printf '%s\n' "new $PW" | ctl user passwd "$P" --password-stdin >"$T_DIR/ctl.out" 2>&1; then
+	ok "apitokenctl user passwd succeeds"
+else
+	not_ok "apitokenctl user passwd succeeds" "$(head -c 300 "$T_DIR/ctl.out")"
+fi
+req GET /api/whoami -H "Cookie: apitoken_session=$SP"
+expect_error "3.3.3 a session from before a password change is refused" 401 invalid_session
+expect_eq "3.3.3 its row is gone" "$(session_rows "$SP")" 0
+
 # --- two session cookies: never one of them by order
 login_sid "$U"
 SA=$SID
