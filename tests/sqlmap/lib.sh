@@ -148,7 +148,7 @@ sq_targets() {
 	    "login=$SQ_USER&password=$SQ_PW" login
 	sq_target main login-form-password none POST /api/login \
 	    "login=$SQ_USER&password=$SQ_PW" password "" --level=3 --risk=2
-	sq_target main login-json none POST /api/login \
+	sq_target full login-json none POST /api/login \
 	    "{\"login\":\"$SQ_USER\",\"password\":\"$SQ_PW\"}" login "" \
 	    --level=3 --risk=2
 	sq_target full logout logout POST /api/logout "" "$SQ_COOKIE_NAME"
