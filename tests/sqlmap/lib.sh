@@ -67,7 +67,11 @@ sq_fixtures() {
 	mkdir -p "$SQ_OUT" || return 1
 	SQ_PW="sq-$RANDOM-$RANDOM-password"
 	SQ_USER="${tag}u" SQ_ADMIN="${tag}a" SQ_MEMBER="${tag}m" SQ_MEMBER2="${tag}n"
-	for u in "$SQ_USER" "$SQ_MEMBER" "$SQ_MEMBER2"; do
+	# The create targets mint a token a request: tens of thousands in the
+	# full run, for a user of their own (a list of them all would be a
+	# page of megabytes for the list targets).
+	SQ_MINT="${tag}t"
+	for u in "$SQ_USER" "$SQ_MEMBER" "$SQ_MEMBER2" "$SQ_MINT"; do
 		printf '%s\n' "$SQ_PW" | sq_ctl user add "$u" --password-stdin \
 		    >/dev/null || { echo "sq_fixtures: user add $u failed" >&2; return 1; }
 	done
@@ -78,7 +82,8 @@ sq_fixtures() {
 	[ -n "$SQ_CID" ] || { echo "sq_fixtures: container add failed" >&2; return 1; }
 	sq_ctl container grant "$SQ_CNAME" "$SQ_USER" read,write,manage,access >/dev/null &&
 	    sq_ctl container grant "$SQ_CNAME" "$SQ_MEMBER" read >/dev/null &&
-	    sq_ctl container grant "$SQ_CNAME" "$SQ_MEMBER2" read >/dev/null ||
+	    sq_ctl container grant "$SQ_CNAME" "$SQ_MEMBER2" read >/dev/null &&
+	    sq_ctl container grant "$SQ_CNAME" "$SQ_MINT" read >/dev/null ||
 	    { echo "sq_fixtures: container grant failed" >&2; return 1; }
 	# Two identities: one whose token the targets use, one they change.
 	SQ_INAME="${tag}i" SQ_INAME2="${tag}j"
@@ -90,6 +95,7 @@ sq_fixtures() {
 	SQ_IID2=$(sq_ctl identity list | awk -F'\t' -v n="$SQ_INAME2" '$2 == n { print $1 }')
 	SQ_ITOK=$(sq_ctl identity token "$SQ_INAME" 2>/dev/null | tail -n 1)
 	sq_token "$SQ_USER" && SQ_TOK=$SQ_LAST_TOKEN &&
+	    sq_token "$SQ_MINT" && SQ_MTOK=$SQ_LAST_TOKEN &&
 	    sq_token "$SQ_ADMIN" && SQ_ATOK=$SQ_LAST_TOKEN &&
 	    sq_token "$SQ_USER" && SQ_OTHER=$SQ_LAST_TOKEN && SQ_TID=$SQ_LAST_ID &&
 	    sq_token "$SQ_USER" && SQ_TID_DEL=$SQ_LAST_ID &&
@@ -99,8 +105,10 @@ sq_fixtures() {
 	    { echo "sq_fixtures: token create failed" >&2; return 1; }
 	SQ_SID=$(sq_login "$SQ_USER" "$SQ_PW")
 	SQ_SID2=$(sq_login "$SQ_USER" "$SQ_PW")
+	SQ_MSID=$(sq_login "$SQ_MINT" "$SQ_PW")
 	if [ -z "$SQ_IID" ] || [ -z "$SQ_IID2" ] || [ -z "$SQ_ITOK" ] ||
-	    [ -z "$SQ_TID" ] || [ -z "$SQ_SID" ] || [ -z "$SQ_SID2" ]; then
+	    [ -z "$SQ_TID" ] || [ -z "$SQ_SID" ] || [ -z "$SQ_SID2" ] ||
+	    [ -z "$SQ_MSID" ]; then
 		echo "sq_fixtures: identity ids, identity token, token id or session missing" >&2
 		return 1
 	fi
@@ -109,7 +117,8 @@ sq_fixtures() {
 # sq_target TIER NAME AUTH METHOD PATH DATA PARAMS [FULL_PARAMS [FULL_OPT...]]: one
 # target. TIER: main (both profiles) or full (the full run only). AUTH:
 # none, token, bearer, admin, identity, throw (a token the target revokes),
-# session, logout (a session the target ends). PATH may carry sqlmap's "*"
+# session, logout (a session the target ends), mint and mintsession (the
+# token and a session of the user whose tokens the create targets make). PATH may carry sqlmap's "*"
 # marks (path segments: then only the marked places are tested); DATA is a
 # form or JSON body. PARAMS (comma list for sqlmap -p) are tested in both
 # profiles, FULL_PARAMS (headers, mostly) in the full run only, and
@@ -152,13 +161,13 @@ sq_targets() {
 	    "{\"login\":\"$SQ_USER\",\"password\":\"$SQ_PW\"}" login "" \
 	    --level=3 --risk=2
 	sq_target full logout logout POST /api/logout "" "$SQ_COOKIE_NAME"
-	sq_target main create-query token GET \
+	sq_target main create-query mint GET \
 	    "/api/createApiToken?description=sq&expires_in=3600" "" \
 	    description,expires_in,X-Auth-Token User-Agent
-	sq_target main create-form-session session POST /api/createApiToken \
+	sq_target main create-form-session mintsession POST /api/createApiToken \
 	    "description=sq&expires_in=3600" "description,expires_in,$SQ_COOKIE_NAME" \
 	    "$ua"
-	sq_target full create-json token POST /api/createApiToken \
+	sq_target full create-json mint POST /api/createApiToken \
 	    '{"description":"sq","expires_in":3600}' description,expires_in
 	sq_target main list-session session GET /api/getApiTokens "" "$SQ_COOKIE_NAME"
 	sq_target main revoke-header throw GET /api/revokeApiToken "" X-Auth-Token
@@ -192,7 +201,7 @@ sq_targets() {
 	sq_target main tokens-list token GET \
 	    "/api/tokens?kind=personal&container=$c&identity=$i&state=active&limit=10&offset=0" \
 	    "" kind,container,identity,state,limit,offset
-	sq_target main tokens-create token POST /api/tokens \
+	sq_target main tokens-create mint POST /api/tokens \
 	    "{\"description\":\"sq\",\"expires_in\":3600,\"permissions\":[\"read\"],\"container\":$c}" \
 	    description,expires_in,permissions,container
 	sq_target full token-self identity GET /api/tokens/self "" X-Auth-Token
@@ -263,9 +272,11 @@ sq_auth_args() {
 	admin) SQ_ARGS+=(-H "X-Auth-Token: $SQ_ATOK") ;;
 	identity) SQ_ARGS+=(-H "X-Auth-Token: $SQ_ITOK") ;;
 	throw) SQ_ARGS+=(-H "X-Auth-Token: $SQ_THROW") ;;
+	mint) SQ_ARGS+=(-H "X-Auth-Token: $SQ_MTOK") ;;
 	# Cookie callers pass the CSRF check by a same-origin Referer.
 	session) SQ_ARGS+=(--cookie "$SQ_COOKIE_NAME=$SQ_SID" -H "Referer: $SQ_URL/app/") ;;
 	logout) SQ_ARGS+=(--cookie "$SQ_COOKIE_NAME=$SQ_SID2" -H "Referer: $SQ_URL/app/") ;;
+	mintsession) SQ_ARGS+=(--cookie "$SQ_COOKIE_NAME=$SQ_MSID" -H "Referer: $SQ_URL/app/") ;;
 	esac
 }
 
