@@ -80,6 +80,7 @@ sq_fixtures() {
 	SQ_CNAME="${tag}c"
 	SQ_CID=$(sq_ctl container add "$SQ_CNAME" | sed -n 's/.*(id \([0-9]*\)).*/\1/p')
 	[ -n "$SQ_CID" ] || { echo "sq_fixtures: container add failed" >&2; return 1; }
+	# shellcheck disable=SC2015  # any step failing is the error
 	sq_ctl container grant "$SQ_CNAME" "$SQ_USER" read,write,manage,access >/dev/null &&
 	    sq_ctl container grant "$SQ_CNAME" "$SQ_MEMBER" read >/dev/null &&
 	    sq_ctl container grant "$SQ_CNAME" "$SQ_MEMBER2" read >/dev/null &&
@@ -87,6 +88,7 @@ sq_fixtures() {
 	    { echo "sq_fixtures: container grant failed" >&2; return 1; }
 	# Two identities: one whose token the targets use, one they change.
 	SQ_INAME="${tag}i" SQ_INAME2="${tag}j"
+	# shellcheck disable=SC2015
 	sq_ctl identity add "$SQ_INAME" --role member >/dev/null &&
 	    sq_ctl identity add "$SQ_INAME2" --role member >/dev/null &&
 	    sq_ctl identity grant "$SQ_INAME" "$SQ_CNAME" admin >/dev/null ||
@@ -94,6 +96,7 @@ sq_fixtures() {
 	SQ_IID=$(sq_ctl identity list | awk -F'\t' -v n="$SQ_INAME" '$2 == n { print $1 }')
 	SQ_IID2=$(sq_ctl identity list | awk -F'\t' -v n="$SQ_INAME2" '$2 == n { print $1 }')
 	SQ_ITOK=$(sq_ctl identity token "$SQ_INAME" 2>/dev/null | tail -n 1)
+	# shellcheck disable=SC2015
 	sq_token "$SQ_USER" && SQ_TOK=$SQ_LAST_TOKEN &&
 	    sq_token "$SQ_MINT" && SQ_MTOK=$SQ_LAST_TOKEN &&
 	    sq_token "$SQ_ADMIN" && SQ_ATOK=$SQ_LAST_TOKEN &&
