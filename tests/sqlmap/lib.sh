@@ -241,7 +241,8 @@ sq_expected() {
 }
 
 # sq_verdict DIR EXPECTED RC: reads one run's output; sets SQ_REQUESTS,
-# SQ_TESTED, SQ_INJECTABLE and SQ_VERDICT (clean, injectable, incomplete).
+# SQ_TESTED, SQ_INJECTABLE and SQ_VERDICT (clean, injectable, throttled,
+# incomplete).
 # A finding counts wherever sqlmap reports it (its summary, its results
 # CSV, its log), unless sqlmap itself ruled it out; a run counts as complete only when sqlmap ended, sent
 # requests, and concluded on at least EXPECTED places.
@@ -261,6 +262,9 @@ sq_verdict() {
 	SQ_TESTED=$((SQ_TESTED + SQ_INJECTABLE))
 	if [ "$SQ_INJECTABLE" -gt 0 ]; then
 		SQ_VERDICT=injectable
+	# Payloads a throttle answered 429 never reached the database.
+	elif grep -Eq '(^|, )429 \(' "$d/out"; then
+		SQ_VERDICT=throttled
 	elif [ "$rc" -ne 0 ] || [ "$SQ_REQUESTS" -eq 0 ] ||
 	    [ "$SQ_TESTED" -lt "$want" ] || ! grep -q '^\[\*\] ending @' "$d/out"; then
 		SQ_VERDICT=incomplete
