@@ -57,6 +57,12 @@ api_body_json(struct api_ctx *ctx)
 	if (ctx->body_parsed)
 		return ctx->body_json != NULL ? 0 : -1;
 	ctx->body_parsed = 1;
+	/*
+	 * json-c's own UTF-8 check lets overlong forms and encoded surrogates
+	 * through (C0 AF, ED A0 80); the whole body is checked strictly first.
+	 */
+	if (util_utf8_len(ctx->req->body, ctx->req->body_len) < 0)
+		goto bad;
 	if ((tok = json_tokener_new_ex(16)) == NULL)
 		goto bad;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
@@ -307,8 +313,9 @@ api_param_list(struct api_ctx *ctx, const char *name, char *buf, size_t size)
 				goto bad;
 			s = json_object_get_string(e);
 			len = strlen(s);
-			/* Elements never contain the separator themselves. */
-			if (strchr(s, ',') != NULL ||
+			/* Elements never contain the separator (or a NUL). */
+			if ((size_t)json_object_get_string_len(e) != len ||
+			    strchr(s, ',') != NULL ||
 			    o + len + (o ? 2 : 0) + 1 > size)
 				goto bad;
 			if (o) {

@@ -159,8 +159,7 @@ api_revoke_token(struct api_ctx *ctx)
 	json_object *o;
 	int rc;
 
-	auth_creds_parse(http_env(ctx->req->envp, "HTTP_X_AUTH_TOKEN"),
-	    http_env(ctx->req->envp, "HTTP_AUTHORIZATION"), &cr);
+	auth_creds_read(ctx->req->envp, &cr);
 	if (cr.token != NULL && !cr.conflict) {
 		rc = api_revoke_presented(ctx, cr.token, cr.token_len,
 		    "revokeApiToken");

@@ -93,7 +93,7 @@ api_login(struct api_ctx *ctx)
 {
 	const struct conf *c = ctx->app->conf;
 	struct store_user u;
-	const char *login = NULL, *pw = NULL, *old, *dev;
+	const char *login = NULL, *pw = NULL, *old, *dev, *inurl;
 	char sid[SESSION_ID_LEN + 1], ua[256 * 4], name[CONF_NAME_MAX + 8];
 	char dname[CONF_NAME_MAX + 16];
 	struct throttle_login tl;
@@ -104,6 +104,16 @@ api_login(struct api_ctx *ctx)
 	int rc, found, ok;
 	size_t pwlen;
 
+	/* A page elsewhere must not log this browser into its own account. */
+	if (!auth_csrf_login_ok(c, ctx->req))
+		return api_csrf_failed(ctx);
+	/*
+	 * A password in the URL ends up in access logs, proxies and browser
+	 * histories: refused outright, as a token in the URL is.
+	 */
+	if (http_form_get(ctx->req->arena, ctx->req->query,
+	    strlen(ctx->req->query), "password", &inurl) != 0)
+		return api_bad_request(ctx, "password_in_url");
 	if ((rc = api_param(ctx, "login", &login)) < 0 ||
 	    (rc = api_param(ctx, "password", &pw)) < 0)
 		return ctx->res->status;

@@ -88,6 +88,24 @@ auth_creds_parse(const char *x_auth_token, const char *authorization,
 		out->token = b;
 		out->token_len = blen;
 	}
+	/* A login and a token may name two principals: never pick one. */
+	if (out->basic != NULL && out->token != NULL)
+		out->conflict = 1;
+}
+
+void
+auth_creds_read(char **envp, struct auth_creds *out)
+{
+	auth_creds_parse(http_env(envp, "HTTP_X_AUTH_TOKEN"),
+	    http_env(envp, "HTTP_AUTHORIZATION"), out);
+	/*
+	 * lighttpd and Apache join a repeated header with ", " (which no
+	 * token or Basic value survives); nginx passes each one as a param
+	 * of its own, and http_env would see only the first.
+	 */
+	if (http_env_count(envp, "HTTP_X_AUTH_TOKEN") > 1 ||
+	    http_env_count(envp, "HTTP_AUTHORIZATION") > 1)
+		out->conflict = 1;
 }
 
 void
@@ -414,13 +432,12 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 {
 	struct auth_creds cr;
 	enum auth_result ar;
-	const char *sid;
+	const char *sid, *cookies, *cname;
 	char name[CONF_NAME_MAX + 8];
 
 	memset(c, 0, sizeof(*c));
 	*reason = "missing_credentials";
-	auth_creds_parse(http_env(r->envp, "HTTP_X_AUTH_TOKEN"),
-	    http_env(r->envp, "HTTP_AUTHORIZATION"), &cr);
+	auth_creds_read(r->envp, &cr);
 	if (cr.conflict) {
 		*reason = "multiple_credentials";
 		return AUTH_BAD_REQUEST;
@@ -453,11 +470,30 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 		*reason = "unsupported_auth_scheme";
 		return AUTH_DENIED;
 	}
-	sid = http_cookie_get(r->arena, http_env(r->envp, "HTTP_COOKIE"),
-	    auth_cookie_name(app->conf, r, name, sizeof(name)));
+	cookies = http_env(r->envp, "HTTP_COOKIE");
+	cname = auth_cookie_name(app->conf, r, name, sizeof(name));
+	/*
+	 * Two session cookies (one planted from a sibling domain, say) would
+	 * leave the choice to the order the browser sends them in.
+	 */
+	if (http_cookie_count(cookies, cname) > 1) {
+		*reason = "multiple_credentials";
+		return AUTH_BAD_REQUEST;
+	}
+	sid = http_cookie_get(r->arena, cookies, cname);
 	if (sid != NULL)
 		return auth_session(app, now, sid, c, reason);
 	return AUTH_MISSING;
+}
+
+int
+auth_csrf_login_ok(const struct conf *c, const struct http_request *r)
+{
+	/* No browser signal at all: a script, which a page cannot drive. */
+	if (http_env(r->envp, "HTTP_SEC_FETCH_SITE") == NULL &&
+	    http_env(r->envp, "HTTP_ORIGIN") == NULL)
+		return 1;
+	return auth_csrf_ok(c, r);
 }
 
 /* Whether value (an Origin, or a Referer when prefix) is one of the list. */

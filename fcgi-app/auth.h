@@ -35,7 +35,7 @@ struct auth_creds {
 	size_t		 token_len;
 	const char	*basic;		/* base64 part of Basic */
 	size_t		 basic_len;
-	int		 conflict;	/* two different tokens */
+	int		 conflict;	/* two credentials that disagree */
 	int		 bad_scheme;	/* Authorization with another scheme */
 };
 
@@ -55,6 +55,8 @@ const char *auth_kind_name(enum auth_kind k);
 /* Pure: reads the two headers (either may be NULL). */
 void	 auth_creds_parse(const char *x_auth_token, const char *authorization,
 	    struct auth_creds *out);
+/* auth_creds_parse of the request's params; a repeated one conflicts. */
+void	 auth_creds_read(char **envp, struct auth_creds *out);
 /*
  * Resolves the caller. A token header, when present, decides alone; then
  * Basic; then the session cookie. *reason is set on failure.
@@ -86,6 +88,11 @@ int	 auth_token_full(struct app *app, struct store_token *t);
 const char *auth_token_refusal(const struct store_token *t, int64_t now);
 /* The CSRF rule of DESIGN.md for cookie-authenticated state changes. */
 int	 auth_csrf_ok(const struct conf *c, const struct http_request *r);
+/*
+ * Login CSRF: a login the browser marks as cross-site (Sec-Fetch-Site, or
+ * an Origin not ours) is refused; a request with neither passes (scripts).
+ */
+int	 auth_csrf_login_ok(const struct conf *c, const struct http_request *r);
 /* The session cookie's name for this request ("__Host-" under HTTPS). */
 const char *auth_cookie_name(const struct conf *c,
 	    const struct http_request *r, char *buf, size_t size);

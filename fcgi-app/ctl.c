@@ -22,6 +22,7 @@
 #include "password.h"
 #include "perm.h"
 #include "secret.h"
+#include "store_sessions.h"
 #include "store_tokens.h"
 #include "store_users.h"
 #include "util.h"
@@ -277,6 +278,12 @@ ctl_user(struct ctl *c, int argc, char **argv)
 		if (ctl_password(from_stdin, hash, sizeof(hash)) == -1)
 			return 1;
 		rc = store_user_set_password(&c->db, u.id, hash);
+		/*
+		 * A new password is often the answer to a stolen one: the
+		 * sessions opened with the old one end with it (ASVS 3.3.3).
+		 */
+		if (rc == DB_OK)
+			rc = store_session_delete_user(&c->db, u.id);
 	} else if (strcmp(argv[0], "disable") == 0)
 		rc = store_user_set_disabled(&c->db, u.id, util_now_ms());
 	else if (strcmp(argv[0], "enable") == 0)

@@ -18,6 +18,17 @@ http_env(char **envp, const char *name)
 	return NULL;
 }
 
+size_t
+http_env_count(char **envp, const char *name)
+{
+	size_t n = strlen(name), k = 0;
+
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			k++;
+	return k;
+}
+
 static const char *
 http_env_or_empty(char **envp, const char *name)
 {
@@ -223,6 +234,28 @@ http_cookie_get(struct arena *a, const char *header, const char *name)
 		p = end;
 	}
 	return NULL;
+}
+
+size_t
+http_cookie_count(const char *header, const char *name)
+{
+	size_t nlen = strlen(name), k = 0;
+	const char *p = header, *end;
+
+	if (header == NULL)
+		return 0;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		end = strchr(p, ';');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) > nlen && memcmp(p, name, nlen) == 0 &&
+		    p[nlen] == '=')
+			k++;
+		p = end;
+	}
+	return k;
 }
 
 /* Parses the last comma-separated element of xff[0..len) ending at len. */

@@ -75,6 +75,8 @@ enum http_body_status {
 
 /* Looks up a FastCGI param ("HTTP_X_AUTH_TOKEN", "REQUEST_METHOD"). */
 const char *http_env(char **envp, const char *name);
+/* How often the param is there: nginx passes a repeated header twice. */
+size_t	 http_env_count(char **envp, const char *name);
 void	 http_request_init(struct http_request *r, struct arena *a,
 	    char **envp, const struct cidr_list *trusted_proxies);
 enum http_body_status http_body_read(struct http_request *r,
@@ -94,6 +96,8 @@ int	 http_url_decode(const char *s, size_t len, char *out);
 /* Value of cookie name in a Cookie header, in the arena; NULL if absent. */
 const char *http_cookie_get(struct arena *a, const char *header,
 	    const char *name);
+/* How many cookies of that name the header carries. */
+size_t	 http_cookie_count(const char *header, const char *name);
 /*
  * The client address: REMOTE_ADDR, unless that is a trusted proxy; then
  * X-Forwarded-For read right to left, skipping trusted proxies. Writes the

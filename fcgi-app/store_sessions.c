@@ -12,6 +12,8 @@ static struct db_stmt st_user = DB_STMT_INIT(
     "WHERE s.id_hash = ? AND s.expires_at > ?", 1);
 static struct db_stmt st_delete = DB_STMT_INIT(
     "DELETE FROM sessions WHERE id_hash = ?", 1);
+static struct db_stmt st_delete_user = DB_STMT_INIT(
+    "DELETE FROM sessions WHERE user_id = ?", 1);
 static struct db_stmt st_purge = DB_STMT_INIT(
     "DELETE FROM sessions WHERE expires_at < ? LIMIT 1000", 1);
 
@@ -60,6 +62,15 @@ store_session_delete(struct db *db, const uint8_t *hash)
 
 	db_in_blob(&in[0], hash, STORE_SESSION_HASH_LEN);
 	return db_exec(db, &st_delete, in, NULL);
+}
+
+int
+store_session_delete_user(struct db *db, int64_t user_id)
+{
+	MYSQL_BIND in[1];
+
+	db_in_i64(&in[0], &user_id);
+	return db_exec(db, &st_delete_user, in, NULL);
 }
 
 int

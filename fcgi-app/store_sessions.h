@@ -16,6 +16,8 @@ int	 store_session_insert(struct db *db, const uint8_t *hash,
 int	 store_session_user(struct db *db, const uint8_t *hash, int64_t now,
 	    struct store_user *u, int64_t *expires_at);
 int	 store_session_delete(struct db *db, const uint8_t *hash);
+/* Ends every session of the user (a password change). */
+int	 store_session_delete_user(struct db *db, int64_t user_id);
 /* Removes sessions that expired before now (bounded batch). */
 int	 store_session_purge(struct db *db, int64_t now);
 

@@ -89,6 +89,12 @@ main(void)
 		"REMOTE_ADDR=::1",
 		NULL
 	};
+	/* nginx 1.22 passes a header sent twice as two params. */
+	char *env_dup[] = {
+		"HTTP_X_AUTH_TOKEN=atk_a",
+		"HTTP_X_AUTH_TOKEN=atk_b",
+		NULL
+	};
 	struct cidr_list trusted;
 	struct http_request r;
 	struct http_response res;
@@ -105,6 +111,17 @@ main(void)
 	    http_env(env, "HTTP_X_AUTH"), "wrong");
 	UNIT_CHECK("env absent is NULL", http_env(env, "HTTP_COOKIE") == NULL);
 	UNIT_CHECK("env of NULL envp is NULL", http_env(NULL, "X") == NULL);
+	UNIT_CHECK("env count of a param once", http_env_count(env,
+	    "HTTP_X_AUTH_TOKEN") == 1);
+	UNIT_CHECK("env count of an absent param", http_env_count(env,
+	    "HTTP_COOKIE") == 0);
+	UNIT_CHECK("env count of a repeated param (nginx)",
+	    http_env_count(env_dup, "HTTP_X_AUTH_TOKEN") == 2);
+	auth_creds_read(env_dup, &c);
+	UNIT_CHECK("creds of a repeated X-Auth-Token conflict", c.conflict == 1);
+	auth_creds_read(env, &c);
+	UNIT_CHECK("creds of one X-Auth-Token do not conflict",
+	    c.conflict == 0 && creds_token_is(&c, "abc"));
 
 	/* http_request_init */
 	http_request_init(&r, &arena, env, NULL);
@@ -178,6 +195,13 @@ main(void)
 	UNIT_CHECK_STR("cookie trailing blanks", cookie("sid=v  ; a=1", "sid"),
 	    "v");
 	UNIT_CHECK_STR("cookie absent", cookie("a=1", "sid"), "(absent)");
+	UNIT_CHECK("cookie count once", http_cookie_count("a=1; sid=x", "sid") == 1);
+	UNIT_CHECK("cookie count twice", http_cookie_count(
+	    "sid=x; a=1; sid=y", "sid") == 2);
+	UNIT_CHECK("cookie count ignores longer names", http_cookie_count(
+	    "xsid=1; sidx=2; sid=3", "sid") == 1);
+	UNIT_CHECK("cookie count of no header", http_cookie_count(NULL,
+	    "sid") == 0);
 	UNIT_CHECK("cookie of NULL header is NULL",
 	    http_cookie_get(&arena, NULL, "sid") == NULL);
 
@@ -287,6 +311,8 @@ main(void)
 	    creds_token_is(&c, "atk_same") && !c.conflict);
 	c = creds("atk_a", "Bearer atk_b");
 	UNIT_CHECK("creds two different tokens conflict", c.conflict == 1);
+	c = creds("atk_a", "Basic dXNlcjpwYXNz");
+	UNIT_CHECK("creds Basic with a token header conflict", c.conflict == 1);
 	c = creds(NULL, "Basic dXNlcjpwYXNz");
 	UNIT_CHECK("creds Basic", c.token == NULL && c.basic != NULL &&
 	    c.basic_len == 12 && memcmp(c.basic, "dXNlcjpwYXNz", 12) == 0);
