@@ -529,19 +529,28 @@ stack_fcgid_stop() {
 	return $rc
 }
 
-# stack_build: configure (if needed) and make in the source tree.
+# stack_build [FLAGS [TREE]]: configure (if needed) and make in TREE (the
+# source tree by default), and stay in it. make does not rebuild objects
+# when only the compiler or its sanitizer flags change, and objects built
+# with and without -fsanitize (or by gcc and clang with it) cannot be
+# linked together: such a change cleans first.
 stack_build() {
-	local flags=${1:-}
-	cd "$STACK_SRC" || return 1
+	local flags=${1:-} tree=${2:-$STACK_SRC} old
+	cd "$tree" || return 1
 	if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
 		say "generating configure"
 		./autogen.sh >/dev/null 2>&1 || { ./autogen.sh; die "autogen.sh failed"; return 1; }
 	fi
 	if [ ! -f Makefile ] || [ "$(cat .configure-flags 2>/dev/null)" != "$flags" ] || [ configure -nt Makefile ]; then
+		old=$(sed -n 's/^\(CC\|SAN_FLAGS\) = //p' Makefile 2>/dev/null)
 		say "configuring ${flags:-(default flags)}"
 		# shellcheck disable=SC2086
 		./configure $flags >config.out 2>&1 || { tail -20 config.out >&2; die "configure failed (see config.out)"; return 1; }
 		echo "$flags" >.configure-flags
+		if [ -n "$old" ] && [ "$old" != "$(sed -n 's/^\(CC\|SAN_FLAGS\) = //p' Makefile)" ]; then
+			say "compiler or sanitizers changed: make clean"
+			make clean >/dev/null 2>&1
+		fi
 	fi
 	say "building"
 	make -j"$(nproc)" >make.out 2>&1 || { grep -E 'error|warning' make.out | head -30 >&2; die "build failed (see make.out)"; return 1; }
