@@ -199,9 +199,14 @@ stack_app_config() {
 	} >"$conf"
 }
 
-# stack_app_start DIR BUILDDIR: secret, migrate, then the pool.
+# stack_app_start DIR BUILDDIR: secret, migrate, then the pool. From the
+# environment (tests/valgrind/run): STACK_APP_PREFIX, a command the pool
+# runs under (split on blanks), and STACK_APP_WAIT, how long it may take
+# to start (10 s).
 stack_app_start() {
 	local dir=$1 build=$2 conf="$1/apitoken.conf" i sock
+	local prefix=() wait=${STACK_APP_WAIT:-10}
+	read -r -a prefix <<<"${STACK_APP_PREFIX:-}"
 	local ctl=("$build/apitokenctl" -c "$conf")
 	sock=$(stack_sock "$dir") || return 1
 	if [ ! -s "$dir/secret" ]; then
@@ -218,9 +223,9 @@ stack_app_start() {
 	"$build/apitoken-fcgi" -t -c "$conf" >/dev/null ||
 	    { die "apitoken-fcgi -t refused $conf"; return 1; }
 	say "starting the apitoken pool (socket $sock)"
-	setsid "$build/apitoken-fcgi" -c "$conf" </dev/null \
+	setsid "${prefix[@]}" "$build/apitoken-fcgi" -c "$conf" </dev/null \
 	    >>"$dir/apitoken.out" 2>&1 &
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < wait * 10; i++)); do
 		[ -S "$sock" ] && pid_alive "$dir/apitoken.pid" && return 0
 		sleep 0.1
 	done
@@ -228,7 +233,8 @@ stack_app_start() {
 	die "the apitoken pool did not start (log: $dir/apitoken.log)"
 }
 
-stack_app_stop() { stop_pidfile "$1/apitoken.pid" "apitoken pool" 15; }
+# stack_app_stop DIR: waits STACK_APP_STOP_WAIT seconds (15) before KILL.
+stack_app_stop() { stop_pidfile "$1/apitoken.pid" "apitoken pool" "${STACK_APP_STOP_WAIT:-15}"; }
 
 # stack_lighttpd_launch DIR PORT DOCROOT INCLUDE NAME: writes DIR/lighttpd.conf
 # (127.0.0.1:PORT, pid and error log in DIR, INCLUDE'd), checks it, starts
