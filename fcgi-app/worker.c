@@ -40,6 +40,13 @@
 static volatile sig_atomic_t worker_stop, worker_reopen, worker_drain_wanted;
 static int worker_pipe[2] = { -1, -1 };
 
+/*
+ * LeakSanitizer's entry point, defined only in a --enable-sanitizers build
+ * (weak: NULL otherwise). Workers leave with _exit, which skips the leak
+ * check LSan runs at exit(), so worker_exit calls it itself.
+ */
+extern void __lsan_do_leak_check(void) __attribute__((weak));
+
 static void
 worker_on_signal(int sig, siginfo_t *si, void *uctx)
 {
@@ -217,6 +224,8 @@ worker_exit(struct app *app, int code)
 	log_info("worker_exit", "requests=%lu token_cache_entries=%zu "
 	    "token_cache_hits=%llu token_cache_misses=%llu", app->requests,
 	    cached, (unsigned long long)hits, (unsigned long long)misses);
+	if (__lsan_do_leak_check != NULL)
+		__lsan_do_leak_check();
 	_exit(code);
 }
 

@@ -202,9 +202,14 @@ stack_app_config() {
 	} >"$conf"
 }
 
-# stack_app_start DIR BUILDDIR: secret, migrate, then the pool.
+# stack_app_start DIR BUILDDIR: secret, migrate, then the pool. From the
+# environment (tests/valgrind/run): STACK_APP_PREFIX, a command the pool
+# runs under (split on blanks), and STACK_APP_WAIT, how long it may take
+# to start (10 s).
 stack_app_start() {
 	local dir=$1 build=$2 conf="$1/apitoken.conf" i sock
+	local prefix=() wait=${STACK_APP_WAIT:-10}
+	read -r -a prefix <<<"${STACK_APP_PREFIX:-}"
 	local ctl=("$build/apitokenctl" -c "$conf")
 	sock=$(stack_sock "$dir") || return 1
 	if [ ! -s "$dir/secret" ]; then
@@ -221,9 +226,9 @@ stack_app_start() {
 	"$build/apitoken-fcgi" -t -c "$conf" >/dev/null ||
 	    { die "apitoken-fcgi -t refused $conf"; return 1; }
 	say "starting the apitoken pool (socket $sock)"
-	setsid "$build/apitoken-fcgi" -c "$conf" </dev/null \
+	setsid "${prefix[@]}" "$build/apitoken-fcgi" -c "$conf" </dev/null \
 	    >>"$dir/apitoken.out" 2>&1 &
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < wait * 10; i++)); do
 		[ -S "$sock" ] && pid_alive "$dir/apitoken.pid" && return 0
 		sleep 0.1
 	done
@@ -231,7 +236,8 @@ stack_app_start() {
 	die "the apitoken pool did not start (log: $dir/apitoken.log)"
 }
 
-stack_app_stop() { stop_pidfile "$1/apitoken.pid" "apitoken pool" 15; }
+# stack_app_stop DIR: waits STACK_APP_STOP_WAIT seconds (15) before KILL.
+stack_app_stop() { stop_pidfile "$1/apitoken.pid" "apitoken pool" "${STACK_APP_STOP_WAIT:-15}"; }
 
 # stack_lighttpd_launch DIR PORT DOCROOT INCLUDE NAME: writes DIR/lighttpd.conf
 # (127.0.0.1:PORT, pid and error log in DIR, INCLUDE'd), checks it, starts
@@ -532,19 +538,28 @@ stack_fcgid_stop() {
 	return $rc
 }
 
-# stack_build: configure (if needed) and make in the source tree.
+# stack_build [FLAGS [TREE]]: configure (if needed) and make in TREE (the
+# source tree by default), and stay in it. make does not rebuild objects
+# when only the compiler or its sanitizer flags change, and objects built
+# with and without -fsanitize (or by gcc and clang with it) cannot be
+# linked together: such a change cleans first.
 stack_build() {
-	local flags=${1:-}
-	cd "$STACK_SRC" || return 1
+	local flags=${1:-} tree=${2:-$STACK_SRC} old
+	cd "$tree" || return 1
 	if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
 		say "generating configure"
 		./autogen.sh >/dev/null 2>&1 || { ./autogen.sh; die "autogen.sh failed"; return 1; }
 	fi
 	if [ ! -f Makefile ] || [ "$(cat .configure-flags 2>/dev/null)" != "$flags" ] || [ configure -nt Makefile ]; then
+		old=$(sed -n 's/^\(CC\|SAN_FLAGS\) = //p' Makefile 2>/dev/null)
 		say "configuring ${flags:-(default flags)}"
 		# shellcheck disable=SC2086
 		./configure $flags >config.out 2>&1 || { tail -20 config.out >&2; die "configure failed (see config.out)"; return 1; }
 		echo "$flags" >.configure-flags
+		if [ -n "$old" ] && [ "$old" != "$(sed -n 's/^\(CC\|SAN_FLAGS\) = //p' Makefile)" ]; then
+			say "compiler or sanitizers changed: make clean"
+			make clean >/dev/null 2>&1
+		fi
 	fi
 	say "building"
 	make -j"$(nproc)" >make.out 2>&1 || { grep -E 'error|warning' make.out | head -30 >&2; die "build failed (see make.out)"; return 1; }

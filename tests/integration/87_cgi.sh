@@ -20,10 +20,16 @@ stop_cgi() {
 trap stop_cgi EXIT
 
 # The example as shipped; only paths change. The CSRF origin of this
-# server is added through the environment, as an operator could.
+# server is added through the environment, as an operator could; so are
+# tests/run's sanitizer options, if set: lighttpd passes a CGI program no
+# other variable of its own, and its reports must go where the pool's go.
+san_env=""
+for v in ASAN_OPTIONS UBSAN_OPTIONS; do
+	[ -n "${!v:-}" ] && san_env="$san_env \"$v\" => \"${!v}\","
+done
 sed -e "s#/usr/local/sbin/apitoken-fcgi#$APITOKEN_SRCDIR/apitoken-fcgi#g" \
     -e "s#/etc/apitoken/apitoken.conf#$APITOKEN_CONF#" \
-    -e "s#\"APITOKEN_CONFIG\" => \\(.*\\),#\"APITOKEN_CONFIG\" => \\1, \"APITOKEN_HTTP_PUBLIC_ORIGIN\" => \"$url\",#" \
+    -e "s#\"APITOKEN_CONFIG\" => \\(.*\\),#\"APITOKEN_CONFIG\" => \\1, \"APITOKEN_HTTP_PUBLIC_ORIGIN\" => \"$url\",$san_env#" \
     "$APITOKEN_SRCDIR/conf-examples/lighttpd-cgi.conf" >"$C/apitoken.conf"
 check "the example names the program and config to replace" \
     grep -q "$APITOKEN_SRCDIR/apitoken-fcgi" "$C/apitoken.conf"
