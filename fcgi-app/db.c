@@ -14,12 +14,12 @@
 #define DB_DOWN_BACKOFF_MS	1000	/* after a failed connect, fail fast */
 #define DB_TX_TRIES		3
 /*
- * Run at connect when [database] host lists several servers: a query on a
- * table, which a Galera node that is not ready refuses (1047) although it
- * accepts the connection. The connect then fails there and
- * db_connect_hosts tries the next host.
+ * Run at connect when [database] host lists several servers. A Galera node
+ * that is not ready (joining, or cut off from the primary component)
+ * accepts connections but refuses queries (1047); SHOW is allowed and says
+ * so. Another server has no such variable: ready.
  */
-#define DB_READY_PROBE	"SELECT 1 FROM information_schema.ENGINES LIMIT 0"
+#define DB_READY_PROBE	"SHOW STATUS LIKE 'wsrep_ready'"
 
 static struct db_stmt *db_stmts;	/* every statement prepared so far */
 
@@ -76,14 +76,61 @@ db_log_error(const char *event, const char *what, unsigned e, const char *msg)
 	    log_quote(q, sizeof(q), msg));
 }
 
-/* Tries each host of the comma-separated list in order. */
+/* A handle with our options, not connected yet. */
+static MYSQL *
+db_handle_new(const struct conf *c)
+{
+	unsigned int ct = c->db_connect_timeout, rt = c->db_read_timeout,
+	    wt = c->db_write_timeout;
+	my_bool off = 0;
+	MYSQL *m;
+
+	if ((m = mysql_init(NULL)) == NULL)
+		return NULL;
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rt);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &wt);
+	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_INIT_COMMAND,
+	    "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,"
+	    "NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO',"
+	    "time_zone='+00:00'");
+	return m;
+}
+
+/* 1 when the server m is connected to serves queries (DB_READY_PROBE). */
 static int
-db_connect_hosts(struct db *db, MYSQL *m)
+db_host_ready(MYSQL *m)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	int ready = 1;
+
+	if (mysql_real_query(m, DB_READY_PROBE, strlen(DB_READY_PROBE)) != 0 ||
+	    (res = mysql_store_result(m)) == NULL)
+		return 0;
+	if ((row = mysql_fetch_row(res)) != NULL && row[1] != NULL &&
+	    strcmp(row[1], "ON") != 0)
+		ready = 0;
+	mysql_free_result(res);
+	return ready;
+}
+
+/*
+ * Tries each host of the comma-separated list in order; one that accepts
+ * the connection but does not serve is closed and the next one tried
+ * (*mp is then a new handle).
+ */
+static int
+db_connect_hosts(struct db *db, MYSQL **mp)
 {
 	const struct conf *c = db->conf;
 	char host[256];
 	const char *p = c->db_host, *end;
 	size_t n;
+	MYSQL *m = *mp;
+	int several = strchr(c->db_host, ',') != NULL;
 
 	if (c->db_socket[0] != '\0')
 		return mysql_real_connect(m, "localhost", c->db_user,
@@ -117,10 +164,17 @@ db_connect_hosts(struct db *db, MYSQL *m)
 			}
 			if (mysql_real_connect(m, host, c->db_user,
 			    c->db_password, c->db_name, port, NULL,
-			    db->client_flags) != NULL)
-				return 0;
-			db_log_error("db_connect_failed", host, mysql_errno(m),
-			    mysql_error(m));
+			    db->client_flags) != NULL) {
+				if (!several || db_host_ready(m))
+					return 0;
+				log_warn("db_host_not_ready", "host=%s port=%u",
+				    host, port);
+				mysql_close(m);
+				if ((m = *mp = db_handle_new(c)) == NULL)
+					return -1;
+			} else
+				db_log_error("db_connect_failed", host,
+				    mysql_errno(m), mysql_error(m));
 		}
 		p = end;
 	}
@@ -131,9 +185,6 @@ int
 db_connect(struct db *db)
 {
 	const struct conf *c = db->conf;
-	unsigned int ct = c->db_connect_timeout, rt = c->db_read_timeout,
-	    wt = c->db_write_timeout;
-	my_bool off = 0;
 	MYSQL *m;
 	int64_t now;
 
@@ -142,20 +193,13 @@ db_connect(struct db *db)
 	now = util_mono_ms();
 	if (now < db->down_until_ms)
 		return DB_UNAVAILABLE;
-	if ((m = mysql_init(NULL)) == NULL)
+	if ((m = db_handle_new(c)) == NULL)
 		return DB_UNAVAILABLE;
-	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
-	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rt);
-	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &wt);
-	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
-	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(m, MYSQL_INIT_COMMAND,
-	    "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,"
-	    "NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO',"
-	    "time_zone='+00:00'");
-	if (c->db_socket[0] == '\0' && strchr(c->db_host, ',') != NULL)
-		mysql_options(m, MYSQL_INIT_COMMAND, DB_READY_PROBE);
-	if (db_connect_hosts(db, m) == -1) {
+	if (db_connect_hosts(db, &m) == -1) {
+		if (m == NULL) {
+			db->down_until_ms = now + DB_DOWN_BACKOFF_MS;
+			return DB_UNAVAILABLE;
+		}
 		db_log_error("db_connect_failed", c->db_socket[0] != '\0' ?
 		    c->db_socket : "hosts", mysql_errno(m), mysql_error(m));
 		mysql_close(m);

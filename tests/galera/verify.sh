@@ -115,6 +115,7 @@ notready=$(cat "${logs[@]}" | grep -c 'errno=1047')
 deadlk=$(cat "${logs[@]}" | grep -c 'errno=1213')
 lockwait=$(cat "${logs[@]}" | grep -c 'errno=1205')
 exhausted=$(cat "${logs[@]}" | grep -c 'event=db_retries_exhausted')
+skipped=$(cat "${logs[@]}" | grep -c 'event=db_host_not_ready')
 crashes=$(cat "${logs[@]}" | grep -cE 'event=worker_exited.*status=signal:(6|11)')
 check "no worker crashed" "$([ "$crashes" = 0 ]; echo $?)"
 
@@ -124,6 +125,6 @@ cat <<-EOF
 	# uses: $usesn requests, $uok accepted (200), $uex token_uses_exhausted, $uerr errors (5xx or no answer)
 	# tokens: $(wc -l <"$L/pertoken") with a limit of $LIMIT, $spent spent to the limit; most accepted uses of one token: $(awk '$2 > m { m = $2 } END { print m + 0 }' "$L/pertoken")
 	# failover:$failover
-	# pool log: $retries transaction retries (db_tx_retry), $sretries statement retries (db_retry), $reconn reconnects, $notready errno=1047 (node not ready), $deadlk errno=1213 (deadlock/certification), $lockwait errno=1205 (lock wait / causal read timeout), $exhausted retries exhausted
+	# pool log: $retries transaction retries (db_tx_retry), $sretries statement retries (db_retry), $reconn reconnects, $notready errno=1047 (node not ready), $deadlk errno=1213 (deadlock/certification), $lockwait errno=1205 (lock wait / causal read timeout), $exhausted retries exhausted, $skipped connects that skipped a node not ready
 	# events (s after the load began): $(while read -r t w; do printf '%s %s; ' "$w" "$(t_rel "$t")"; done <"$L/events")
 EOF
