@@ -16,6 +16,8 @@
 #include "store_sessions.h"
 #include "store_tokens.h"
 #include "store_users.h"
+#include "throttle.h"
+#include "throttle_login.h"
 
 static void
 stub_reached(const char *name)
@@ -66,6 +68,30 @@ int store_token_use(struct db *db, int64_t id)
 int store_user_by_login(struct db *db, const char *login, struct store_user *u)
 { (void)db; (void)login; (void)u; stub_reached("store_user_by_login");
   return -1; }
+unsigned throttle_token_wait(const struct conf *c, const uint8_t a[16],
+    int64_t now)
+{ (void)c; (void)a; (void)now; stub_reached("throttle_token_wait");
+  return 0; }
+void throttle_token_failed(const struct conf *c, const uint8_t a[16],
+    const char *ip, int64_t now)
+{ (void)c; (void)a; (void)ip; (void)now;
+  stub_reached("throttle_token_failed"); }
+void throttle_login_begin(const struct conf *c,
+    const uint8_t secret[TOKEN_SECRET_LEN], const struct http_request *r,
+    const char *login, const char *dev, int64_t now,
+    struct throttle_login *tl)
+{ (void)c; (void)secret; (void)r; (void)login; (void)dev; (void)now;
+  (void)tl; stub_reached("throttle_login_begin"); }
+int64_t throttle_login_wait(struct db *db, const struct conf *c,
+    struct throttle_login *tl, int64_t now)
+{ (void)db; (void)c; (void)tl; (void)now;
+  stub_reached("throttle_login_wait"); return -1; }
+int throttle_login_failed(struct db *db, const struct conf *c,
+    const struct throttle_login *tl, int64_t now)
+{ (void)db; (void)c; (void)tl; (void)now;
+  stub_reached("throttle_login_failed"); return -1; }
+void throttle_login_succeeded(struct db *db, const struct throttle_login *tl)
+{ (void)db; (void)tl; stub_reached("throttle_login_succeeded"); }
 
 /* Counters only: a 400 answer counts its reason, which is fine here. */
 void metrics_token_cache(int hit) { (void)hit; }
