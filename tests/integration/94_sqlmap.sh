@@ -24,6 +24,15 @@ http://127.0.0.1:* | http://\[::1\]:*) ;;
 	;;
 esac
 
+# sqlmap sends one login many wrong passwords: the per-login throttle
+# would answer 429 and hide the password field from it (83_throttle tests
+# the throttle). Put back, and the pool reloaded, at exit (conf_add).
+conf_add throttle 'login_per_account = 0'
+if ! reload_pool; then
+	not_ok "the pool reloads with the per-login throttle off"
+	finish
+fi
+
 SQ_URL=$APITOKEN_URL
 SQ_OUT="$T_DIR/sqlmap"
 SQ_CTL=("${CTL[@]}")
