@@ -539,18 +539,23 @@ db_fetch(struct db_stmt *st)
 		return 0;
 	if (rc != 0 && rc != MYSQL_DATA_TRUNCATED)
 		return -1;
-	/* NUL-terminate string outputs; truncated values stay truncated. */
+	/*
+	 * NUL-terminate string outputs; truncated values stay truncated. A
+	 * NULL is the empty string: the connector writes no length for it
+	 * (valgrind saw the old code read an uninitialised one).
+	 */
 	n = mysql_stmt_field_count(st->h);
 	b = st->out;
 	for (i = 0; b != NULL && i < n; i++) {
-		if (b[i].buffer_type == MYSQL_TYPE_STRING && b[i].length) {
-			unsigned long l = *b[i].length;
+		unsigned long l;
 
-			if (l > b[i].buffer_length)
-				l = b[i].buffer_length;
-			((char *)b[i].buffer)[l] = '\0';
-			*b[i].length = l;
-		}
+		if (b[i].buffer_type != MYSQL_TYPE_STRING || b[i].length == NULL)
+			continue;
+		l = b[i].is_null != NULL && *b[i].is_null ? 0 : *b[i].length;
+		if (l > b[i].buffer_length)
+			l = b[i].buffer_length;
+		((char *)b[i].buffer)[l] = '\0';
+		*b[i].length = l;
 	}
 	return 1;
 }

@@ -251,6 +251,12 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 		if (timeout < 0)
 			timeout = 0;
 	}
+	/*
+	 * A poll cut short by a signal (EINTR) sets no revents: they must read
+	 * as "nothing", or garbage could send the worker to wait on an idle
+	 * kept connection (valgrind saw them read uninitialised).
+	 */
+	memset(p, 0, sizeof(p));
 	p[0].fd = worker_pipe[0];
 	p[0].events = POLLIN;
 	/*
@@ -261,7 +267,6 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 	p[1].events = POLLIN;
 	p[2].fd = listen_fd;
 	p[2].events = POLLIN;
-	p[2].revents = 0;
 	if (poll(p, fr->ipcFd >= 0 ? 3 : 2, (int)timeout) == -1 &&
 	    errno != EINTR)
 		return -1;
