@@ -205,56 +205,65 @@ http_form_get(struct arena *a, const char *s, size_t len, const char *name,
 	return 0;
 }
 
+/*
+ * The next "name=value" pair of a Cookie header from *p on: 1 with the
+ * value in [*v, *end) (quotes and trailing blanks stripped) and *p past
+ * it, or 0 when there is none. http_cookie_get and _count share it, so
+ * both see the same pairs.
+ */
+static int
+http_cookie_next(const char **p, const char *name, size_t nlen,
+    const char **v, const char **end)
+{
+	const char *q = *p, *e;
+
+	while (*q != '\0') {
+		while (*q == ' ' || *q == '\t' || *q == ';')
+			q++;
+		e = strchr(q, ';');
+		if (e == NULL)
+			e = q + strlen(q);
+		if ((size_t)(e - q) > nlen && memcmp(q, name, nlen) == 0 &&
+		    q[nlen] == '=') {
+			*p = e;
+			*v = q + nlen + 1;
+			/* Strip optional quotes and trailing blanks. */
+			while (e > *v && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (e - *v >= 2 && (*v)[0] == '"' && e[-1] == '"') {
+				(*v)++;
+				e--;
+			}
+			*end = e;
+			return 1;
+		}
+		q = e;
+	}
+	*p = q;
+	return 0;
+}
+
 const char *
 http_cookie_get(struct arena *a, const char *header, const char *name)
 {
-	size_t nlen = strlen(name);
-	const char *p = header, *end, *v;
+	const char *p = header, *v, *end;
 
-	if (header == NULL)
+	if (header == NULL || !http_cookie_next(&p, name, strlen(name), &v,
+	    &end))
 		return NULL;
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ';')
-			p++;
-		end = strchr(p, ';');
-		if (end == NULL)
-			end = p + strlen(p);
-		if ((size_t)(end - p) > nlen && memcmp(p, name, nlen) == 0 &&
-		    p[nlen] == '=') {
-			v = p + nlen + 1;
-			/* Strip optional quotes and trailing blanks. */
-			while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
-				end--;
-			if (end - v >= 2 && v[0] == '"' && end[-1] == '"') {
-				v++;
-				end--;
-			}
-			return arena_strndup(a, v, (size_t)(end - v));
-		}
-		p = end;
-	}
-	return NULL;
+	return arena_strndup(a, v, (size_t)(end - v));
 }
 
 size_t
 http_cookie_count(const char *header, const char *name)
 {
+	const char *p = header, *v, *end;
 	size_t nlen = strlen(name), k = 0;
-	const char *p = header, *end;
 
 	if (header == NULL)
 		return 0;
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ';')
-			p++;
-		end = strchr(p, ';');
-		if (end == NULL)
-			end = p + strlen(p);
-		if ((size_t)(end - p) > nlen && memcmp(p, name, nlen) == 0 &&
-		    p[nlen] == '=')
-			k++;
-		p = end;
-	}
+	while (http_cookie_next(&p, name, nlen, &v, &end))
+		k++;
 	return k;
 }
 
