@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "cache.h"
+#include "fcgi_guard.h"
 #include "lastused.h"
 #include "log.h"
 #include "metrics.h"
@@ -369,6 +370,7 @@ worker_drain(struct app *app, FCGX_Request *fr, int listen_fd,
 		/* The listening socket is non-blocking: none queued, done. */
 		if (worker_accept(fr, listen_fd) == -1)
 			break;
+		fcgi_guard_start(fr->ipcFd);
 		if ((rc = FCGX_Accept_r(fr)) < 0)
 			continue;	/* a bad connection, dropped */
 		app->requests++;
@@ -416,6 +418,10 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		log_error("worker_init_failed", "what=fcgi_or_password");
 		_exit(1);
 	}
+	if (fcgi_guard_selftest() != 0)
+		log_warn("fcgi_guard_inactive", "libfcgi reads past the "
+		    "record check (fcgi_guard.h): malformed records are "
+		    "not refused");
 	db_init(&app.db, c, 0);
 	cache_configure(c->cache_entries, c->cache_ttl);
 	db_set_change_hook(cache_invalidate);
@@ -449,6 +455,11 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 			busy = 0;
 			continue;
 		}
+		/*
+		 * libfcgi reads each request into a new buffer (it drops
+		 * what it read past the last one): so does the guard.
+		 */
+		fcgi_guard_start(fr.ipcFd);
 		rc = FCGX_Accept_r(&fr);
 		busy = rc >= 0;
 		if (rc < 0) {

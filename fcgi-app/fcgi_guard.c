@@ -1,0 +1,239 @@
+/*
+ * fcgi_guard.c: the FastCGI record check in front of libfcgi (why: see
+ * fcgi_guard.h), and the OS_Read that puts it there.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fastcgi.h>
+#include <fcgiapp.h>
+
+#include "fcgi_guard.h"
+#include "log.h"
+
+/*
+ * libfcgi's own declaration is in fcgios.h, which needs its config header;
+ * this is the same function (int OS_Read(int, char *, size_t)).
+ */
+int	 OS_Read(int fd, char *buf, size_t len);
+
+/* The connection libfcgi is reading, and its stream. */
+static struct fcgi_guard guard;
+static int guard_fd = -1;
+
+void
+fcgi_guard_init(struct fcgi_guard *g)
+{
+	memset(g, 0, sizeof(*g));
+}
+
+void
+fcgi_guard_start(int fd)
+{
+	fcgi_guard_init(&guard);
+	guard_fd = fd;
+}
+
+static int
+fcgi_guard_refuse(struct fcgi_guard *g, const char *why)
+{
+	g->refused = why;
+	return -1;
+}
+
+/*
+ * The name-value pairs of a PARAMS stream or a GET_VALUES record (lengths
+ * of 1 byte, or 4 with the top bit set, then the bytes): counts them and
+ * bounds each pair and their sum before libfcgi mallocs name + value.
+ */
+static int
+fcgi_guard_pairs(struct fcgi_guard *g, struct fcgi_guard_pairs *p,
+    const uint8_t *b, size_t n)
+{
+	size_t i = 0, k;
+	uint32_t len;
+
+	while (i < n) {
+		if (p->skip > 0) {
+			k = n - i < p->skip ? n - i : p->skip;
+			p->skip -= (uint32_t)k;
+			i += k;
+			continue;
+		}
+		if (p->len_have == 0 && !(b[i] & 0x80)) {
+			len = b[i++];
+		} else {
+			p->len = p->len << 8 | (p->len_have == 0 ?
+			    (uint32_t)(b[i] & 0x7f) : b[i]);
+			i++;
+			if (++p->len_have < 4)
+				continue;
+			len = p->len;
+			p->len = 0;
+			p->len_have = 0;
+		}
+		if (!p->want_value) {
+			if (len > FCGI_GUARD_PAIR_MAX)
+				return fcgi_guard_refuse(g, "param_too_long");
+			p->name_len = len;
+			p->want_value = 1;
+			continue;
+		}
+		p->want_value = 0;
+		len += p->name_len;
+		if (len > FCGI_GUARD_PAIR_MAX)
+			return fcgi_guard_refuse(g, "param_too_long");
+		p->bytes += len;
+		if (p->bytes > FCGI_GUARD_PARAMS_MAX)
+			return fcgi_guard_refuse(g, "params_too_long");
+		if (++p->pairs > FCGI_GUARD_PAIRS_MAX)
+			return fcgi_guard_refuse(g, "too_many_params");
+		p->skip = len;
+	}
+	return 0;
+}
+
+/* A whole header has been read: what its content is. */
+static int
+fcgi_guard_header(struct fcgi_guard *g)
+{
+	uint16_t id = (uint16_t)(g->hdr[2] << 8 | g->hdr[3]);
+
+	g->type = g->hdr[1];
+	g->content_left = (uint32_t)(g->hdr[4] << 8 | g->hdr[5]);
+	g->pad_left = g->hdr[6];
+	g->in_pairs = NULL;
+	/* libfcgi takes the first BEGIN_REQUEST's id as the request's. */
+	if (g->type == FCGI_BEGIN_REQUEST) {
+		if (!g->begun) {
+			g->begun = 1;
+			g->req_id = id;
+		}
+		return 0;
+	}
+	/*
+	 * Management records: libfcgi answers GET_VALUES (pairs, checked
+	 * like params) and leaks 48 bytes on any other type it answers with
+	 * UNKNOWN_TYPE. Web servers send none but GET_VALUES.
+	 */
+	if (id == FCGI_NULL_REQUEST_ID) {
+		if (g->type != FCGI_GET_VALUES)
+			return fcgi_guard_refuse(g, "management_record_type");
+		memset(&g->mgmt, 0, sizeof(g->mgmt));
+		g->in_pairs = &g->mgmt;
+		return 0;
+	}
+	/* libfcgi skips the params of other ids (multiplexing): so does this. */
+	if (g->type == FCGI_PARAMS && g->begun && id == g->req_id)
+		g->in_pairs = &g->params;
+	return 0;
+}
+
+/* The record's content and padding have been read. */
+static int
+fcgi_guard_record_end(struct fcgi_guard *g)
+{
+	g->hdr_have = 0;
+	/* A GET_VALUES record holds whole pairs; libfcgi refuses the rest. */
+	if (g->in_pairs == &g->mgmt && (g->mgmt.skip > 0 ||
+	    g->mgmt.len_have > 0 || g->mgmt.want_value))
+		return fcgi_guard_refuse(g, "management_record_truncated");
+	g->in_pairs = NULL;
+	return 0;
+}
+
+int
+fcgi_guard_feed(struct fcgi_guard *g, const uint8_t *b, size_t n)
+{
+	size_t i = 0, k;
+
+	if (g->refused != NULL)
+		return -1;
+	g->seen += n;
+	while (i < n) {
+		if (g->hdr_have < FCGI_HEADER_LEN) {
+			g->hdr[g->hdr_have++] = b[i++];
+			if (g->hdr_have == FCGI_HEADER_LEN &&
+			    fcgi_guard_header(g) == -1)
+				return -1;
+		} else if (g->content_left > 0) {
+			k = n - i < g->content_left ? n - i : g->content_left;
+			if (g->in_pairs != NULL &&
+			    fcgi_guard_pairs(g, g->in_pairs, b + i, k) == -1)
+				return -1;
+			g->content_left -= (uint32_t)k;
+			i += k;
+		} else {
+			k = n - i < g->pad_left ? n - i : g->pad_left;
+			g->pad_left -= (unsigned)k;
+			i += k;
+		}
+		if (g->hdr_have == FCGI_HEADER_LEN && g->content_left == 0 &&
+		    g->pad_left == 0 && fcgi_guard_record_end(g) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * libfcgi's OS_Read (os_unix.c: a plain read), defined here so that libfcgi
+ * calls this one: the bytes of the connection fcgi_guard_start named are
+ * checked before libfcgi sees them. A refused stream reads as EPROTO from
+ * then on; libfcgi drops the connection.
+ */
+int
+OS_Read(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (fd != guard_fd)
+		return (int)read(fd, buf, len);
+	if (guard.refused != NULL) {
+		errno = EPROTO;
+		return -1;
+	}
+	n = read(fd, buf, len);
+	if (n > 0 && fcgi_guard_feed(&guard, (const uint8_t *)buf,
+	    (size_t)n) == -1) {
+		log_warn("fcgi_records_refused", "reason=%s", guard.refused);
+		errno = EPROTO;
+		return -1;
+	}
+	return (int)n;
+}
+
+int
+fcgi_guard_selftest(void)
+{
+	/* BEGIN_REQUEST (responder), empty PARAMS, empty STDIN; id 1. */
+	static const uint8_t req[] = {
+		1, FCGI_BEGIN_REQUEST, 0, 1, 0, 8, 0, 0,
+		0, FCGI_RESPONDER, 0, 0, 0, 0, 0, 0,
+		1, FCGI_PARAMS, 0, 1, 0, 0, 0, 0,
+		1, FCGI_STDIN, 0, 1, 0, 0, 0, 0,
+	};
+	FCGX_Request r;
+	int sv[2], rc = -1;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	if (write(sv[1], req, sizeof(req)) != (ssize_t)sizeof(req))
+		goto out;
+	if (FCGX_InitRequest(&r, -1, 0) != 0)
+		goto out;
+	r.ipcFd = sv[0];
+	r.keepConnection = 1;
+	fcgi_guard_start(sv[0]);
+	if (FCGX_Accept_r(&r) == 0 && guard.seen == sizeof(req))
+		rc = 0;
+	/* Closed here, not by libfcgi (which would wait for the peer). */
+	r.keepConnection = 1;
+	FCGX_Finish_r(&r);
+out:
+	fcgi_guard_start(-1);
+	close(sv[0]);
+	close(sv[1]);
+	return rc;
+}
