@@ -18,12 +18,12 @@
  * within 10 s of the end of what was sent (the write side is shut first).
  * Exit status 0, or 1 when a connection hung or the socket is unreachable.
  *
- * Known libfcgi bug (2.4.2-2+deb12u1, Debian 12): a PARAMS pair whose name
- * and value lengths add up past INT_MAX - 2 (2^30 + 2^30, for one) makes
- * fcgiapp.c's Malloc fail an assertion: the worker aborts (SIGABRT) and is
- * respawned. Cases 100-103 send such pairs; the fuzz mode never does, and
- * its random PARAMS data always fills what its lengths announce, so that
- * no data byte is ever read as a length.
+ * Cases 27-31 send what libfcgi 2.4.2 (Debian 12) cannot survive by
+ * itself: a PARAMS pair whose lengths add up to 2-4 GiB (its Malloc fails
+ * an assertion: the worker aborts) and unknown management records (48
+ * bytes leaked each). The worker's record guard (fcgi-app/fcgi_guard.c)
+ * drops such connections before libfcgi reads them. The random records of
+ * the fuzz mode always fill what their lengths announce.
  */
 #include <errno.h>
 #include <poll.h>
@@ -344,19 +344,6 @@ handpicked(int i, struct out *o, int *close_at_once)
 		record(o, REC_PARAMS, 1, b, n + 17);
 		record(o, REC_PARAMS, 1, NULL, 0);
 		return 1;
-	case 100:	/* known crashers, never sent by the fuzz mode: */
-	case 101:	/* lengths adding up past INT_MAX (see main) */
-	case 102:
-	case 103:
-		begin(o, 1, 1, 0);
-		n = len_enc(b, i == 100 ? 0x40000000 : i == 101 ? 0x42d64f5b :
-		    i == 102 ? 0x7fffffff : 0x3fffffff, 1);
-		n += len_enc(b + n, i == 100 ? 0x40000000 : i == 101 ?
-		    0x57d2f053 : i == 102 ? 1 : 0x3fffffff, 1);
-		memcpy(b + n, "REQUEST_METHODGET", 17);
-		record(o, REC_PARAMS, 1, b, n + 17);
-		record(o, REC_PARAMS, 1, NULL, 0);
-		return 1;
 	case 14:	/* a 2^31 - 1 value length, 6400 bytes of it, then EOF */
 		begin(o, 1, 1, 0);
 		n = len_enc(b, 5, 0);
@@ -450,6 +437,26 @@ handpicked(int i, struct out *o, int *close_at_once)
 		params(o, 1, healthz);
 		record(o, REC_STDIN, 1, NULL, 0);
 		return 1;
+	case 27:	/* lengths adding up past INT_MAX (libfcgi aborted) */
+	case 28:
+	case 29:
+	case 30:
+		begin(o, 1, 1, 0);
+		n = len_enc(b, i == 27 ? 0x40000000 : i == 28 ? 0x42d64f5b :
+		    i == 29 ? 0x7fffffff : 0x3fffffff, 1);
+		n += len_enc(b + n, i == 27 ? 0x40000000 : i == 28 ?
+		    0x57d2f053 : i == 29 ? 1 : 0x3fffffff, 1);
+		memcpy(b + n, "REQUEST_METHODGET", 17);
+		record(o, REC_PARAMS, 1, b, n + 17);
+		record(o, REC_PARAMS, 1, NULL, 0);
+		return 1;
+	case 31:	/* 1000 unknown management records, then a request */
+		for (k = 0; k < 1000; k++)
+			record(o, 11 + k % 200, 0, "\0\0\0\0\0\0\0\0", 8);
+		begin(o, 1, 1, 0);
+		params(o, 1, healthz);
+		record(o, REC_STDIN, 1, NULL, 0);
+		return 1;
 	}
 	return 0;
 }
@@ -534,8 +541,7 @@ mode_fuzz(unsigned long seed, unsigned long count)
 	rng_state = seed * 2654435761u + 1;
 	for (done = 0; done < count; done++) {
 		o.n = 0;
-		/* Cases from 100 on are the known crashers: never here. */
-		if (i >= 100 || !handpicked(i, &o, &close_at_once))
+		if (!handpicked(i, &o, &close_at_once))
 			random_conn(&o, &close_at_once);
 		i++;
 		/* FCGI_RECORDS_DUMP=N: connection N's bytes to stdout instead. */

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # 93_fcgi_records.sh: raw FastCGI records straight to the pool's unix
 # socket (tests/fuzz/fcgi_records.c): bad versions, unknown types, huge
-# content and padding lengths, 4-byte param lengths up to 2^31, 20000
-# params, bad roles, aborts, multiplexed ids, stdin past every limit,
-# truncated streams and random records from a fixed seed. A worker may
+# content and padding lengths, 4-byte param lengths up to 2^31 (refused
+# by the worker's record guard before libfcgi reads them), 20000 params,
+# bad roles, aborts, multiplexed ids, stdin past every limit, truncated
+# streams and random records from a fixed seed. A worker may
 # drop such a connection but must never crash or hang: each connection is
 # answered or closed, no worker dies by a signal, the pool keeps its
 # workers and serves plain and authenticated requests after. Connections
@@ -57,6 +58,26 @@ else
 	not_ok "$COUNT malformed connections each answered or closed by the pool" \
 	    "$out" "rerun: $CLIENT $SOCK fuzz $SEED $COUNT"
 fi
+
+# ================================================ what libfcgi cannot survive
+# The record guard (fcgi-app/fcgi_guard.c) must see libfcgi's reads: a
+# worker says so at start when it does not.
+inactive=$(grep -c 'event=fcgi_guard_inactive' "$APITOKEN_LOG")
+expect_eq "every worker's record guard is in libfcgi's reads" "$inactive" 0
+# A 2^30 + 2^30 byte pair (libfcgi 2.4.2 aborts on it) and unknown
+# management records (it leaks 48 bytes each) are refused before libfcgi
+# reads them: the connection is closed unanswered and the log says why.
+for c in 27:param_too_long 31:management_record_type; do
+	from=$(($(wc -l <"$APITOKEN_LOG") + 1))
+	out=$("$CLIENT" "$SOCK" case "${c%%:*}" 2>&1)
+	expect_eq "case ${c%%:*} is closed, not answered" \
+	    "$(echo "$out" | sed -n 's/.* \(answered=[0-9]*\) \(hung=[0-9]*\)$/\1 \2/p')" \
+	    "answered=0 hung=0"
+	sleep 0.2
+	expect_match "and logged as fcgi_records_refused reason=${c#*:}" \
+	    "$(tail -n +"$from" "$APITOKEN_LOG")" \
+	    "event=fcgi_records_refused reason=${c#*:}"
+done
 
 req GET /healthz
 expect_status "the pool still serves /healthz after the malformed records" 200
