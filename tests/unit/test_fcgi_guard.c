@@ -24,7 +24,8 @@ put(struct stream *s, const void *p, size_t n)
 {
 	if (s->n + n > STREAM_MAX)
 		abort();
-	memcpy(s->b + s->n, p, n);
+	if (n > 0)	/* p is NULL for an empty record */
+		memcpy(s->b + s->n, p, n);
 	s->n += n;
 }
 
