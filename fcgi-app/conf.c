@@ -85,6 +85,7 @@ static const struct conf_key conf_keys[] = {
 	CONF_UINT("server", "shutdown_timeout", shutdown_timeout, 1, 3600,
 	    "10"),
 	CONF_UINT("server", "backlog", backlog, 1, 65535, "128"),
+	CONF_UINT("server", "io_timeout", io_timeout, 1, 3600, "30"),
 	CONF_STR("server", "user", user, "", NULL),
 	CONF_STR("server", "group", group, "", NULL),
 	CONF_STR("server", "pid_file", pid_file, "", NULL),

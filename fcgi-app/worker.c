@@ -26,13 +26,6 @@
 #include "worker.h"
 
 /*
- * Seconds one read or write of a request's connection may wait. libfcgi
- * reads a request with blocking reads: without this, a connection that
- * stops sending holds its worker forever, and as many such connections as
- * workers freeze the pool.
- */
-#define WORKER_IO_TIMEOUT_S	30
-/*
  * A new connection with nothing to read by then is dropped, as libfcgi's
  * own accept does with unix sockets.
  */
@@ -301,14 +294,17 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 }
 
 /*
- * Accepts a connection with WORKER_IO_TIMEOUT_S on its reads and writes
+ * Accepts a connection with [server] io_timeout on its reads and writes
  * (Linux does not pass them on from the listening socket) and hands it to
  * libfcgi as if it were a kept connection. 0, or -1 when none was taken.
+ * libfcgi reads a request with blocking reads: without a timeout, a
+ * connection that stops sending holds its worker forever, and as many
+ * such connections as workers freeze the pool.
  */
 static int
-worker_accept(FCGX_Request *fr, int listen_fd)
+worker_accept(const struct conf *c, FCGX_Request *fr, int listen_fd)
 {
-	struct timeval tv = { WORKER_IO_TIMEOUT_S, 0 };
+	struct timeval tv = { (time_t)c->io_timeout, 0 };
 	struct pollfd p;
 	int fd, rc;
 
@@ -368,7 +364,7 @@ worker_drain(struct app *app, FCGX_Request *fr, int listen_fd,
 	}
 	for (n = 0; n < app->conf->backlog; n++) {
 		/* The listening socket is non-blocking: none queued, done. */
-		if (worker_accept(fr, listen_fd) == -1)
+		if (worker_accept(app->conf, fr, listen_fd) == -1)
 			break;
 		fcgi_guard_start(fr->ipcFd);
 		if ((rc = FCGX_Accept_r(fr)) < 0)
@@ -451,7 +447,7 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		}
 		if (worker_stop)
 			break;
-		if (fr.ipcFd < 0 && worker_accept(&fr, listen_fd) == -1) {
+		if (fr.ipcFd < 0 && worker_accept(c, &fr, listen_fd) == -1) {
 			busy = 0;
 			continue;
 		}

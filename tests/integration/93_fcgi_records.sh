@@ -18,8 +18,9 @@ CLIENT="$T_DIR/fcgi_records"
 # Connections of the fuzz run; the seed makes a failure reproducible.
 COUNT=${FCGI_FUZZ_COUNT:-3000}
 SEED=${FCGI_FUZZ_SEED:-93}
-# worker.c WORKER_IO_TIMEOUT_S, and what a request may wait behind it.
-IO_TIMEOUT=30
+# [server] io_timeout for the idle connections below (30 by default: the
+# script sets 5 and reloads, and puts the config back at its end).
+IO_TIMEOUT=5
 
 if ! cc -std=gnu11 -O1 -D_GNU_SOURCE -o "$CLIENT" \
     "$APITOKEN_SRCDIR/tests/fuzz/fcgi_records.c" 2>"$T_DIR/cc.err"; then
@@ -89,6 +90,8 @@ expect_json "and knows its caller" .user.login "$U"
 # More idle connections than workers: without a timeout every worker
 # would wait on one for ever and nothing else would be answered.
 IDLE=$((WORKERS + 1))
+conf_add server "io_timeout = $IO_TIMEOUT" && reload_pool ||
+	not_ok "the pool reloads with io_timeout = $IO_TIMEOUT"
 "$CLIENT" "$SOCK" idle "$IDLE" $((IO_TIMEOUT * 3)) >"$T_DIR/idle.out" 2>&1 &
 idle_pid=$!
 sleep 1
@@ -108,6 +111,14 @@ if [ $rc -eq 0 ]; then
 	ok "the pool closes connections that stop sending ($(tail -1 "$T_DIR/idle.out"))"
 else
 	not_ok "the pool closes connections that stop sending" \
+	    "$(cat "$T_DIR/idle.out")"
+fi
+# Each worker holds one for io_timeout, the last one waits for a worker.
+last=$(sed -n 's/.*last after \([0-9]*\) s$/\1/p' "$T_DIR/idle.out")
+if [ -n "$last" ] && [ "$last" -le $((IO_TIMEOUT * 3)) ]; then
+	ok "within [server] io_timeout ($IO_TIMEOUT s) of their last byte, not 30 s (last after $last s)"
+else
+	not_ok "within [server] io_timeout ($IO_TIMEOUT s) of their last byte" \
 	    "$(cat "$T_DIR/idle.out")"
 fi
 

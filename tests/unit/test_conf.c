@@ -117,6 +117,7 @@ test_defaults(void)
 	    "max_requests 1000000, shutdown 10, backlog 128",
 	    c.socket_mode == 0660 && c.workers == 0 &&
 	    c.max_requests == 1000000 && c.shutdown_timeout == 10 &&
+	    c.io_timeout == 30 &&
 	    c.backlog == 128);
 	UNIT_CHECK("default user, group and pid_file are empty",
 	    c.user[0] == '\0' && c.group[0] == '\0' && c.pid_file[0] == '\0');
@@ -258,6 +259,9 @@ test_errors(void)
 	UNIT_CHECK_STR("number below the range says the range",
 	    fails(&c, "[server]\nshutdown_timeout = 0\n"),
 	    at("2: shutdown_timeout = 0 is out of range (1..3600)"));
+	UNIT_CHECK_STR("io_timeout 0 is out of range",
+	    fails(&c, "[server]\nio_timeout = 0\n"),
+	    at("2: io_timeout = 0 is out of range (1..3600)"));
 	UNIT_CHECK_STR("number too big for unsigned is out of range, not wrapped",
 	    fails(&c, "[http]\nmax_body = 99999999999999999999999\n"),
 	    at("2: max_body = 99999999999999999999999 is out of range "
