@@ -114,6 +114,9 @@ static const struct conf_key conf_keys[] = {
 	    "0"),
 	CONF_UINT("tokens", "max_ttl", token_max_ttl, 0, 315360000, "0"),
 	CONF_UINT("tokens", "last_used_flush", last_used_flush, 1, 300, "5"),
+	/* GitLab keeps last_used_at to 10 minutes; a day is the coarsest. */
+	CONF_UINT("tokens", "last_used_grain", last_used_grain, 1, 86400,
+	    "300"),
 	CONF_UINT("tokens", "max_tokens_per_user", max_tokens_per_user, 1,
 	    1000000, "1000"),
 

@@ -54,6 +54,7 @@ struct conf {
 	unsigned token_default_ttl;	/* default_ttl: seconds, 0 = never expires */
 	unsigned token_max_ttl;		/* max_ttl: seconds, 0 = no upper bound on expires_in */
 	unsigned last_used_flush;	/* last_used_flush: seconds, 5; 1..300 */
+	unsigned last_used_grain;	/* last_used_grain: seconds, 300; 1..86400 */
 	unsigned max_tokens_per_user;	/* max_tokens_per_user: 1000; 1..1000000 */
 
 	/* [http] */

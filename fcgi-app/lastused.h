@@ -10,12 +10,6 @@
 
 /* Notes a use; returns 1 when a statement's worth (64) waits: flush now. */
 int	 lastused_note(int64_t token_id, int64_t at_ms, const char *ip);
-/*
- * lastUsed is kept to the minute: a use within this long of the recorded
- * one is not noted (one row write per token per minute at most, however
- * busy the token).
- */
-#define LASTUSED_GRAIN_MS	60000
 /* Milliseconds (monotonic) when the oldest pending note is due; 0 if none. */
 int64_t	 lastused_due(unsigned flush_seconds);
 size_t	 lastused_pending(void);

@@ -36,14 +36,34 @@ else
 	not_ok "the flushed lastUsed is the time of the use" "got $v, now $now"
 fi
 
-# Kept to the minute: a second use seconds later is not written again.
+# Kept to [tokens] last_used_grain (300 s): a second use seconds later is
+# not written again.
 sleep 1
 req GET /api/whoami -H "X-Auth-Token: $T"
 expect_status "the token is used again a second later" 200
 reload_pool || not_ok "the pool reloads" "SIGHUP did not replace the workers"
 sleep 0.5
-expect_eq "a use within a minute of the recorded one leaves lastUsed as it was" \
+expect_eq "a use within last_used_grain of the recorded one leaves lastUsed as it was" \
     "$(last_used)" "$v"
+# With a 1 s grain, the same second use is written.
+conf_add tokens "last_used_grain = 1" && reload_pool ||
+	not_ok "the pool reloads with last_used_grain = 1"
+sleep 1.1
+req GET /api/whoami -H "X-Auth-Token: $T"
+expect_status "the token is used again with last_used_grain = 1" 200
+reload_pool || not_ok "the pool reloads" "SIGHUP did not replace the workers"
+v2=$v
+for _ in $(seq 1 20); do
+	v2=$(last_used)
+	[ "$v2" != "$v" ] && break
+	sleep 0.1
+done
+if [ "$v2" -gt "$v" ]; then
+	ok "a use past last_used_grain is written ($((v2 - v)) ms later)"
+else
+	not_ok "a use past last_used_grain is written" "still $v2"
+fi
+conf_restore
 
 # A flush writes 64 tokens per statement: 70 tokens take two, the second
 # padded. Every one of them must get its time, none any other's.

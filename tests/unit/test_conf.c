@@ -134,7 +134,8 @@ test_defaults(void)
 	    strcmp(c.token_prefix, "atk_") == 0 &&
 	    strcmp(c.secret_file, "/etc/apitoken/secret") == 0 &&
 	    c.token_default_ttl == 0 && c.token_max_ttl == 0 &&
-	    c.last_used_flush == 5 && c.max_tokens_per_user == 1000);
+	    c.last_used_flush == 5 && c.last_used_grain == 300 &&
+	    c.max_tokens_per_user == 1000);
 	UNIT_CHECK("default http: no origin, no proxies, 64 KiB body, 12 h "
 	    "sessions, auto secure cookies",
 	    c.public_origin[0] == '\0' && c.trusted_proxies.n == 0 &&
