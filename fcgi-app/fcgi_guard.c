@@ -219,21 +219,27 @@ fcgi_guard_selftest(void)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
-	if (write(sv[1], req, sizeof(req)) != (ssize_t)sizeof(req))
+	if (write(sv[1], req, sizeof(req)) != (ssize_t)sizeof(req) ||
+	    FCGX_InitRequest(&r, -1, 0) != 0) {
+		close(sv[0]);
 		goto out;
-	if (FCGX_InitRequest(&r, -1, 0) != 0)
-		goto out;
+	}
 	r.ipcFd = sv[0];
 	r.keepConnection = 1;
 	fcgi_guard_start(sv[0]);
 	if (FCGX_Accept_r(&r) == 0 && guard.seen == sizeof(req))
 		rc = 0;
-	/* Closed here, not by libfcgi (which would wait for the peer). */
+	/*
+	 * Kept, so that libfcgi does not close it (it would wait for the
+	 * peer's EOF); if it closes it anyway, at once (detached).
+	 */
 	r.keepConnection = 1;
+	r.detached = 1;
 	FCGX_Finish_r(&r);
+	if (r.ipcFd >= 0)
+		close(r.ipcFd);
 out:
 	fcgi_guard_start(-1);
-	close(sv[0]);
 	close(sv[1]);
 	return rc;
 }
