@@ -31,7 +31,7 @@ struct conf {
 	unsigned max_requests;		/* max_requests: 1000000; 0 = never recycle */
 	unsigned shutdown_timeout;	/* shutdown_timeout: seconds, 10; 1..3600 */
 	unsigned backlog;		/* backlog: 128; 1..65535 */
-	unsigned io_timeout;		/* io_timeout: seconds one read or write of a connection may wait, 30; 1..3600 */
+	unsigned io_timeout;		/* io_timeout: seconds a request may take to arrive, and one write may wait, 30; 1..3600 */
 	char	 user[CONF_NAME_MAX];	/* user: "" = stay as started */
 	char	 group[CONF_NAME_MAX];	/* group: "" = the user's primary group */
 	char	 pid_file[CONF_PATH_MAX];	/* pid_file: "" = none */

@@ -3,6 +3,7 @@
  * fcgi_guard.h), and the OS_Read that puts it there.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 
 #include "fcgi_guard.h"
 #include "log.h"
+#include "util.h"
 
 /*
  * libfcgi's own declaration is in fcgios.h, which needs its config header;
@@ -19,9 +21,10 @@
  */
 int	 OS_Read(int fd, char *buf, size_t len);
 
-/* The connection libfcgi is reading, and its stream. */
+/* The connection libfcgi is reading, its stream, and its deadline. */
 static struct fcgi_guard guard;
 static int guard_fd = -1;
+static int64_t guard_deadline;	/* util_mono_ms(); 0 = none */
 
 void
 fcgi_guard_init(struct fcgi_guard *g)
@@ -30,10 +33,47 @@ fcgi_guard_init(struct fcgi_guard *g)
 }
 
 void
-fcgi_guard_start(int fd)
+fcgi_guard_start(int fd, unsigned timeout_s)
 {
 	fcgi_guard_init(&guard);
 	guard_fd = fd;
+	guard_deadline = timeout_s > 0 ?
+	    util_mono_ms() + (int64_t)timeout_s * 1000 : 0;
+}
+
+/*
+ * read(), but never past the request's deadline: a socket's own receive
+ * timeout counts per read, so a client sending a byte now and then would
+ * hold the worker for ever. One system call when data is waiting.
+ */
+static ssize_t
+fcgi_guard_read(int fd, char *buf, size_t len)
+{
+	struct pollfd p;
+	int64_t left;
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		n = recv(fd, buf, len, MSG_DONTWAIT);
+		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR))
+			return n;
+		if (errno == EINTR)
+			continue;
+		left = guard_deadline - util_mono_ms();
+		if (guard_deadline == 0)
+			left = -1;	/* no deadline: poll waits */
+		else if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		p.fd = fd;
+		p.events = POLLIN;
+		rc = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+		if (rc == -1 && errno != EINTR)
+			return -1;
+	}
 }
 
 static int
@@ -180,8 +220,9 @@ fcgi_guard_feed(struct fcgi_guard *g, const uint8_t *b, size_t n)
 /*
  * libfcgi's OS_Read (os_unix.c: a plain read), defined here so that libfcgi
  * calls this one: the bytes of the connection fcgi_guard_start named are
- * checked before libfcgi sees them. A refused stream reads as EPROTO from
- * then on; libfcgi drops the connection.
+ * checked before libfcgi sees them, and read before its deadline. A refused
+ * stream reads as EPROTO from then on, a late one as ETIMEDOUT; libfcgi
+ * drops the connection.
  */
 int
 OS_Read(int fd, char *buf, size_t len)
@@ -194,7 +235,10 @@ OS_Read(int fd, char *buf, size_t len)
 		errno = EPROTO;
 		return -1;
 	}
-	n = read(fd, buf, len);
+	n = fcgi_guard_read(fd, buf, len);
+	if (n == -1 && errno == ETIMEDOUT)
+		log_info("request_timeout", "read_bytes=%llu",
+		    (unsigned long long)guard.seen);
 	if (n > 0 && fcgi_guard_feed(&guard, (const uint8_t *)buf,
 	    (size_t)n) == -1) {
 		log_warn("fcgi_records_refused", "reason=%s", guard.refused);
@@ -226,7 +270,7 @@ fcgi_guard_selftest(void)
 	}
 	r.ipcFd = sv[0];
 	r.keepConnection = 1;
-	fcgi_guard_start(sv[0]);
+	fcgi_guard_start(sv[0], 5);
 	if (FCGX_Accept_r(&r) == 0 && guard.seen == sizeof(req))
 		rc = 0;
 	/*
@@ -239,7 +283,7 @@ fcgi_guard_selftest(void)
 	if (r.ipcFd >= 0)
 		close(r.ipcFd);
 out:
-	fcgi_guard_start(-1);
+	fcgi_guard_start(-1, 0);
 	close(sv[1]);
 	return rc;
 }

@@ -55,8 +55,11 @@ struct fcgi_guard {
 	uint8_t			 type;
 };
 
-/* Starts checking a new connection (fd), forgetting the last one. */
-void	 fcgi_guard_start(int fd);
+/*
+ * Starts checking a request on connection fd, forgetting the last one: its
+ * records must all arrive within timeout_s seconds (0: no bound).
+ */
+void	 fcgi_guard_start(int fd, unsigned timeout_s);
 /* Resets g for a new stream. */
 void	 fcgi_guard_init(struct fcgi_guard *g);
 /*

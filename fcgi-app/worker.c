@@ -299,7 +299,8 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
  * libfcgi as if it were a kept connection. 0, or -1 when none was taken.
  * libfcgi reads a request with blocking reads: without a timeout, a
  * connection that stops sending holds its worker forever, and as many
- * such connections as workers freeze the pool.
+ * such connections as workers freeze the pool. (The record guard bounds
+ * the whole request's reads by the same time: fcgi_guard_start.)
  */
 static int
 worker_accept(const struct conf *c, FCGX_Request *fr, int listen_fd)
@@ -366,7 +367,7 @@ worker_drain(struct app *app, FCGX_Request *fr, int listen_fd,
 		/* The listening socket is non-blocking: none queued, done. */
 		if (worker_accept(app->conf, fr, listen_fd) == -1)
 			break;
-		fcgi_guard_start(fr->ipcFd);
+		fcgi_guard_start(fr->ipcFd, app->conf->io_timeout);
 		if ((rc = FCGX_Accept_r(fr)) < 0)
 			continue;	/* a bad connection, dropped */
 		app->requests++;
@@ -455,7 +456,7 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		 * libfcgi reads each request into a new buffer (it drops
 		 * what it read past the last one): so does the guard.
 		 */
-		fcgi_guard_start(fr.ipcFd);
+		fcgi_guard_start(fr.ipcFd, c->io_timeout);
 		rc = FCGX_Accept_r(&fr);
 		busy = rc >= 0;
 		if (rc < 0) {

@@ -12,6 +12,10 @@
  *   fcgi_records SOCKET idle N SECONDS   N connections that stop sending
  *                                        mid-request; waits (at most
  *                                        SECONDS) until the pool closes them
+ *   fcgi_records SOCKET drip SECONDS     one request whose params come a
+ *                                        byte every 500 ms; prints when the
+ *                                        pool closed it (status 1 if it
+ *                                        did not within SECONDS)
  *
  * The fuzz mode ends with "connections=N records=N bytes=N answered=N
  * hung=N": hung counts connections the pool neither answered nor closed
@@ -661,6 +665,41 @@ mode_idle(int n, int seconds)
 	return closed == n ? 0 : 1;
 }
 
+/* A request trickling in: must be cut at the request's deadline. */
+static int
+mode_drip(int seconds)
+{
+	struct out o;
+	struct pollfd p;
+	time_t start = time(NULL);
+	char junk[256];
+	int fd, closed = 0;
+
+	if ((o.b = malloc(BUF_MAX)) == NULL)
+		return 1;
+	o.n = 0;
+	begin(&o, 1, 1, 0);
+	header(&o, 1, REC_PARAMS, 1, 1000, 0);
+	if ((fd = conn_open()) == -1) {
+		fprintf(stderr, "connect: %s\n", strerror(errno));
+		return 1;
+	}
+	conn_send(fd, &o);
+	while (!closed && time(NULL) - start < seconds) {
+		p.fd = fd;
+		p.events = POLLIN;
+		if (poll(&p, 1, 500) > 0)
+			closed = recv(fd, junk, sizeof(junk), 0) <= 0;
+		else
+			closed = send(fd, "x", 1, MSG_NOSIGNAL) != 1;
+	}
+	printf("drip: %s after %ld s\n", closed ? "closed" : "still open",
+	    (long)(time(NULL) - start));
+	close(fd);
+	free(o.b);
+	return closed ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -676,8 +715,10 @@ main(int argc, char **argv)
 		return mode_case(atoi(argv[3]));
 	if (strcmp(argv[2], "idle") == 0 && argc == 5)
 		return mode_idle(atoi(argv[3]), atoi(argv[4]));
+	if (strcmp(argv[2], "drip") == 0 && argc == 4)
+		return mode_drip(atoi(argv[3]));
 usage:
 	fprintf(stderr, "usage: fcgi_records SOCKET request PATH | fuzz SEED "
-	    "COUNT | case I | idle N SECONDS\n");
+	    "COUNT | case I | idle N SECONDS | drip SECONDS\n");
 	return 2;
 }

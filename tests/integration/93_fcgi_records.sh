@@ -122,6 +122,16 @@ else
 	    "$(cat "$T_DIR/idle.out")"
 fi
 
+# A request whose bytes trickle in (one every 500 ms): each read is quick,
+# the request as a whole is cut at io_timeout.
+out=$("$CLIENT" "$SOCK" drip $((IO_TIMEOUT * 4)) 2>&1)
+secs=$(echo "$out" | sed -n 's/^drip: closed after \([0-9]*\) s$/\1/p')
+if [ -n "$secs" ] && [ "$secs" -le $((IO_TIMEOUT + 2)) ]; then
+	ok "a request trickling in is closed at io_timeout ($out)"
+else
+	not_ok "a request trickling in is closed at io_timeout ($IO_TIMEOUT s)" "$out"
+fi
+
 # ================================================ the pool after it all
 crashes=$(tail -n +"$LOG_FROM" "$APITOKEN_LOG" |
     grep -E 'event=worker_exited.*status=signal' || true)

@@ -3,16 +3,24 @@
  * lets through (whatever the split of the stream), what it refuses, and
  * that libfcgi's reads really pass through it.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <fastcgi.h>
 #include <fcgiapp.h>
 
 #include "fcgi_guard.h"
+#include "log.h"
 #include "unit.h"
 
 #define STREAM_MAX	(2u << 20)
+
+/* libfcgi's read, as fcgi_guard.c defines it. */
+int	 OS_Read(int fd, char *buf, size_t len);
 
 struct stream {
 	uint8_t	*b;
@@ -303,6 +311,50 @@ test_records(struct stream *s)
 	    feed_whole(s, &why) == 0);
 }
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A request that stops coming is cut at its deadline, not per read. */
+static void
+test_deadline(void)
+{
+	char buf[64];
+	int sv[2], n, e;
+	double t0, took;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		UNIT_CHECK("socketpair", 0);
+		return;
+	}
+	/* Without the deadline the last read would wait for ever. */
+	alarm(10);
+	fcgi_guard_start(sv[0], 1);
+	t0 = now_s();
+	(void)!write(sv[1], "\1\1\0\1\0\10\0\0", 8);
+	n = OS_Read(sv[0], buf, sizeof(buf));
+	UNIT_CHECK("what has arrived is read at once", n == 8);
+	(void)!write(sv[1], "\0", 1);
+	n = OS_Read(sv[0], buf, sizeof(buf));
+	UNIT_CHECK("a byte that trickles in is read", n == 1);
+	n = OS_Read(sv[0], buf, sizeof(buf));
+	e = errno;
+	took = now_s() - t0;
+	UNIT_CHECK("then nothing: the read fails at the request's deadline",
+	    n == -1 && e == ETIMEDOUT);
+	UNIT_CHECK("about 1 s after the request started", took > 0.9 &&
+	    took < 3);
+	alarm(0);
+	fcgi_guard_start(-1, 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void
 test_libfcgi(void)
 {
@@ -322,11 +374,14 @@ main(void)
 
 	if ((s.b = malloc(STREAM_MAX)) == NULL)
 		return 1;
+	/* The timeout's info line would end up after the summary line. */
+	log_set_level(LOG_LEVEL_WARN);
 	test_valid(&s);
 	test_lengths(&s);
 	test_counts(&s);
 	test_records(&s);
 	test_libfcgi();
+	test_deadline();
 	free(s.b);
 	return unit_summary("test_fcgi_guard");
 }
