@@ -67,13 +67,41 @@ db_init(struct db *db, const struct conf *c, unsigned long client_flags)
 	return 0;
 }
 
+/*
+ * A database that is down, full or read-only fails every statement of
+ * every request: unbounded, the log grew by 21,115 lines in a minute with
+ * the disk full (and a full disk is where that hurts). Each process logs
+ * at most DB_LOG_BURST of these lines per DB_LOG_WINDOW_MS; the next line
+ * it logs says how many it left out. The metrics still count every one.
+ */
+#define DB_LOG_BURST		10
+#define DB_LOG_WINDOW_MS	10000
+static int64_t db_log_window;	/* util_mono_ms() the window began */
+static unsigned db_log_lines;	/* logged in this window */
+static unsigned long db_log_dropped;
+
 static void
 db_log_error(const char *event, const char *what, unsigned e, const char *msg)
 {
+	int64_t now = util_mono_ms();
 	char q[256];
 
-	log_warn(event, "what=%s errno=%u msg=%s", what, e,
-	    log_quote(q, sizeof(q), msg));
+	if (db_log_window == 0 || now - db_log_window >= DB_LOG_WINDOW_MS) {
+		db_log_window = now;
+		db_log_lines = 0;
+	}
+	if (db_log_lines >= DB_LOG_BURST) {
+		db_log_dropped++;
+		return;
+	}
+	db_log_lines++;
+	if (db_log_dropped > 0)
+		log_warn(event, "what=%s errno=%u msg=%s suppressed=%lu", what,
+		    e, log_quote(q, sizeof(q), msg), db_log_dropped);
+	else
+		log_warn(event, "what=%s errno=%u msg=%s", what, e,
+		    log_quote(q, sizeof(q), msg));
+	db_log_dropped = 0;
 }
 
 /* A handle with our options, not connected yet. */

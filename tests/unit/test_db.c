@@ -1,4 +1,10 @@
-/* test_db.c: db.c without a server: the statement list, error classes. */
+/*
+ * test_db.c: db.c without a server: the statement list, error classes, the
+ * bound on error lines.
+ */
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "db.c"
 
 #include "unit.h"
@@ -17,6 +23,53 @@ stmt_list_len(void)
 		if (++n > 100)
 			return -1;
 	return n;
+}
+
+/* Lines of path that contain s. */
+static int
+count_lines(const char *path, const char *s)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, s) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* 100 failures in a row log DB_LOG_BURST lines; the next says the rest. */
+static void
+test_log_bound(void)
+{
+	char path[] = "/tmp/test_db_log.XXXXXX";
+	int fd = mkstemp(path), i;
+
+	if (fd == -1 || log_open(path, LOG_LEVEL_INFO) == -1) {
+		UNIT_CHECK("a log file for the test", 0);
+		return;
+	}
+	close(fd);
+	db_log_window = 0;
+	db_log_lines = 0;
+	for (i = 0; i < 100; i++)
+		db_log_error("db_exec_failed", "execute", 1021, "Disk full");
+	UNIT_CHECK("100 failed statements in a row log DB_LOG_BURST lines",
+	    count_lines(path, "event=db_exec_failed") == DB_LOG_BURST);
+	/* The window is over: the next line counts what was left out. */
+	db_log_window -= DB_LOG_WINDOW_MS;
+	db_log_error("db_exec_failed", "execute", 1021, "Disk full");
+	UNIT_CHECK("the first line of the next window says 90 were left out",
+	    count_lines(path, "suppressed=90") == 1);
+	db_log_error("db_exec_failed", "execute", 1021, "Disk full");
+	UNIT_CHECK("and the line after it has no count",
+	    count_lines(path, "event=db_exec_failed") == DB_LOG_BURST + 2 &&
+	    count_lines(path, "suppressed=") == 1);
+	log_open(NULL, LOG_LEVEL_INFO);
+	unlink(path);
 }
 
 int
@@ -63,5 +116,6 @@ main(void)
 	    db_errno_lost(1047) && db_errno_status(1047) == DB_UNAVAILABLE);
 	UNIT_CHECK("a commit that lost the primary component (1180) too",
 	    db_errno_lost(1180) && db_errno_status(1180) == DB_UNAVAILABLE);
+	test_log_bound();
 	return unit_summary("test_db");
 }
