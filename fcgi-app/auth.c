@@ -191,6 +191,13 @@ auth_ip_trusted(const struct store_token *t, const struct http_request *r)
 }
 
 /*
+ * The two refusals that are guesses (a token that was never real): the
+ * bad-token throttle counts only these, recognised by address.
+ */
+static const char auth_malformed[] = "malformed_token";
+static const char auth_unknown[] = "invalid_token";
+
+/*
  * lastUsed is coalesced (no write on the read path: lastused.c flushes in
  * batches) and kept to [tokens] last_used_grain (5 minutes), so a token
  * costs one row write per grain at most, not one per request: with many
@@ -224,7 +231,7 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 	/* Shape and checksum first: garbage never costs a query. */
 	if (len > TOKEN_MAX_LEN ||
 	    token_parse(app->conf->token_prefix, tok, len) != TOKEN_OK) {
-		*reason = "malformed_token";
+		*reason = auth_malformed;
 		return AUTH_DENIED;
 	}
 	token_hash(app->secret, tok, len, hash);
@@ -251,7 +258,7 @@ auth_token(struct app *app, const struct http_request *r, const char *tok,
 		return AUTH_ERROR;
 	if (rc == 0) {
 		t->id = 0;
-		*reason = "invalid_token";
+		*reason = auth_unknown;
 		return AUTH_DENIED;
 	}
 	if (t->partial)
@@ -456,8 +463,7 @@ auth_resolve(struct app *app, struct http_request *r, int64_t now,
 		    AUTH_TOKEN_USE, &c->token, reason);
 		/* Only guesses count: a revoked or expired token was real. */
 		if (ar == AUTH_DENIED &&
-		    (strcmp(*reason, "malformed_token") == 0 ||
-		    strcmp(*reason, "invalid_token") == 0))
+		    (*reason == auth_malformed || *reason == auth_unknown))
 			throttle_token_failed(app->conf, r->client_addr,
 			    r->client_ip, now);
 		if (ar != AUTH_OK)
