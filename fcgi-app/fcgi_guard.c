@@ -16,10 +16,18 @@
 #include "util.h"
 
 /*
- * libfcgi's own declaration is in fcgios.h, which needs its config header;
- * this is the same function (int OS_Read(int, char *, size_t)).
+ * libfcgi's own declarations are in fcgios.h, which needs its config
+ * header; these are the same functions.
  */
 int	 OS_Read(int fd, char *buf, size_t len);
+int	 OS_IpcClose(int ipcFd, int shutdown);
+
+/*
+ * How long closing a connection may wait for the peer to finish sending:
+ * libfcgi waits 2 s for each piece, so a peer trickling bytes could hold
+ * the worker for ever; here 2 s in all.
+ */
+#define FCGI_GUARD_CLOSE_MS	2000
 
 /* The connection libfcgi is reading, its stream, and its deadline. */
 static struct fcgi_guard guard;
@@ -135,7 +143,12 @@ fcgi_guard_pairs(struct fcgi_guard *g, struct fcgi_guard_pairs *p,
 	return 0;
 }
 
-/* A whole header has been read: what its content is. */
+/*
+ * A whole header has been read: what its content is. The guard must read
+ * the stream exactly as libfcgi does, or a length it skips as data could
+ * be one libfcgi reads as a pair's: whatever libfcgi reads in a way of its
+ * own, and no web server sends, is refused rather than modelled.
+ */
 static int
 fcgi_guard_header(struct fcgi_guard *g)
 {
@@ -145,18 +158,11 @@ fcgi_guard_header(struct fcgi_guard *g)
 	g->content_left = (uint32_t)(g->hdr[4] << 8 | g->hdr[5]);
 	g->pad_left = g->hdr[6];
 	g->in_pairs = NULL;
-	/* libfcgi takes the first BEGIN_REQUEST's id as the request's. */
-	if (g->type == FCGI_BEGIN_REQUEST) {
-		if (!g->begun) {
-			g->begun = 1;
-			g->req_id = id;
-		}
-		return 0;
-	}
 	/*
 	 * Management records: libfcgi answers GET_VALUES (pairs, checked
 	 * like params) and leaks 48 bytes on any other type it answers with
-	 * UNKNOWN_TYPE. Web servers send none but GET_VALUES.
+	 * UNKNOWN_TYPE (and hands that record's content to the stream being
+	 * read). Web servers send none but GET_VALUES.
 	 */
 	if (id == FCGI_NULL_REQUEST_ID) {
 		if (g->type != FCGI_GET_VALUES)
@@ -165,8 +171,28 @@ fcgi_guard_header(struct fcgi_guard *g)
 		g->in_pairs = &g->mgmt;
 		return 0;
 	}
-	/* libfcgi skips the params of other ids (multiplexing): so does this. */
-	if (g->type == FCGI_PARAMS && g->begun && id == g->req_id)
+	/*
+	 * One request at a time: libfcgi follows the first BEGIN_REQUEST's id
+	 * only, and a skipped record of another id (before it, too) can make
+	 * it skip the next record of its own (its skip flag outlives an empty
+	 * record).
+	 */
+	if (g->type == FCGI_BEGIN_REQUEST) {
+		if (g->begun)
+			return fcgi_guard_refuse(g, "multiplexed_request");
+		/* libfcgi reads its 8 bytes, then the padding as a header. */
+		if (g->pad_left != 0)
+			return fcgi_guard_refuse(g, "padded_record");
+		g->begun = 1;
+		g->req_id = id;
+		return 0;
+	}
+	if (!g->begun || id != g->req_id)
+		return fcgi_guard_refuse(g, "multiplexed_request");
+	/* The empty record that ends a stream: libfcgi leaves its padding. */
+	if (g->content_left == 0 && g->pad_left != 0)
+		return fcgi_guard_refuse(g, "padded_record");
+	if (g->type == FCGI_PARAMS)
 		g->in_pairs = &g->params;
 	return 0;
 }
@@ -236,16 +262,54 @@ OS_Read(int fd, char *buf, size_t len)
 		return -1;
 	}
 	n = fcgi_guard_read(fd, buf, len);
-	if (n == -1 && errno == ETIMEDOUT)
+	if (n == -1 && errno == ETIMEDOUT) {
 		log_info("request_timeout", "read_bytes=%llu",
 		    (unsigned long long)guard.seen);
+		goto cut;
+	}
 	if (n > 0 && fcgi_guard_feed(&guard, (const uint8_t *)buf,
 	    (size_t)n) == -1) {
 		log_warn("fcgi_records_refused", "reason=%s", guard.refused);
 		errno = EPROTO;
-		return -1;
+		goto cut;
 	}
 	return (int)n;
+cut:
+	/* Nothing more is read: libfcgi's close need not wait for the peer. */
+	(void)shutdown(fd, SHUT_RDWR);
+	return -1;
+}
+
+/*
+ * libfcgi's OS_IpcClose (os_unix.c OS_Close): when asked to, shut the
+ * sending side and read what the peer still sends before closing, so that
+ * the answer is not lost to a reset; but for FCGI_GUARD_CLOSE_MS in all.
+ */
+int
+OS_IpcClose(int fd, int shutdown_first)
+{
+	int64_t end = util_mono_ms() + FCGI_GUARD_CLOSE_MS, left;
+	struct pollfd p;
+	char trash[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	if (shutdown_first && shutdown(fd, SHUT_WR) == 0) {
+		for (;;) {
+			left = end - util_mono_ms();
+			if (left <= 0)
+				break;
+			p.fd = fd;
+			p.events = POLLIN;
+			if (poll(&p, 1, (int)left) <= 0)
+				break;
+			n = read(fd, trash, sizeof(trash));
+			if (n <= 0 && !(n == -1 && errno == EINTR))
+				break;
+		}
+	}
+	return close(fd);
 }
 
 int
@@ -270,15 +334,13 @@ fcgi_guard_selftest(void)
 	}
 	r.ipcFd = sv[0];
 	r.keepConnection = 1;
+	/* Should libfcgi close it (a failure), at once. */
+	r.detached = 1;
 	fcgi_guard_start(sv[0], 5);
 	if (FCGX_Accept_r(&r) == 0 && guard.seen == sizeof(req))
 		rc = 0;
-	/*
-	 * Kept, so that libfcgi does not close it (it would wait for the
-	 * peer's EOF); if it closes it anyway, at once (detached).
-	 */
+	/* Kept, so that libfcgi does not close it; if it does, at once. */
 	r.keepConnection = 1;
-	r.detached = 1;
 	FCGX_Finish_r(&r);
 	if (r.ipcFd >= 0)
 		close(r.ipcFd);

@@ -343,6 +343,21 @@ worker_accept(const struct conf *c, FCGX_Request *fr, int listen_fd)
 }
 
 /*
+ * libfcgi ends a request's params at a failed read as if they were whole
+ * (a stream the record guard refused or cut at its deadline): such a
+ * request is dropped, never served. 1 when it was.
+ */
+static int
+worker_drop_broken(FCGX_Request *fr)
+{
+	if (FCGX_GetError(fr->in) == 0)
+		return 0;
+	fr->detached = 1;	/* close at once: nothing more is read */
+	FCGX_Free(fr, 1);
+	return 1;
+}
+
+/*
  * The pool stops (WORKER_STOP_DRAIN): the web server has already sent the
  * requests still queued on the listen socket and waits for their answers,
  * which closing it would turn into errors (500 from lighttpd). The master
@@ -368,7 +383,7 @@ worker_drain(struct app *app, FCGX_Request *fr, int listen_fd,
 		if (worker_accept(app->conf, fr, listen_fd) == -1)
 			break;
 		fcgi_guard_start(fr->ipcFd, app->conf->io_timeout);
-		if ((rc = FCGX_Accept_r(fr)) < 0)
+		if ((rc = FCGX_Accept_r(fr)) < 0 || worker_drop_broken(fr))
 			continue;	/* a bad connection, dropped */
 		app->requests++;
 		io.in = fr->in;
@@ -467,6 +482,10 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 				/* EMFILE and the like: do not spin. */
 				usleep(10000);
 			}
+			continue;
+		}
+		if (worker_drop_broken(&fr)) {
+			busy = 0;
 			continue;
 		}
 		app.requests++;

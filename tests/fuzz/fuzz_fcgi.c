@@ -1,17 +1,103 @@
 /*
  * fuzz_fcgi.c: the FastCGI record guard (fcgi_guard_feed) on arbitrary
  * record streams. Checks that the verdict does not depend on how the
- * stream is cut into reads, and that it is the verdict of a plain model
+ * stream is cut into reads, that it is the verdict of a plain model
  * written here (records walked on the whole buffer, the request's params
- * joined, then their pairs checked): refused exactly when some pair,
- * total or management record is out of bounds.
+ * joined, then their pairs checked), and, above all, against libfcgi
+ * itself: the stream goes to FCGX_Accept_r (and its body is read) over a
+ * socket pair with the guard in libfcgi's reads, and libfcgi must never
+ * allocate more than a pair may hold nor answer an unknown management
+ * record (its leak), whatever the guard decided.
  *
  * Input: one byte seeds the read sizes, the rest is the stream.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <sanitizer/allocator_interface.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fastcgi.h>
+#include <fcgiapp.h>
 
 #include "fcgi_guard.h"
 #include "fuzz.h"
+
+/* The largest allocation while libfcgi reads (see fuzz_libfcgi). */
+static volatile size_t fuzz_max_alloc;
+static volatile int fuzz_watch;
+
+static void
+fuzz_on_malloc(const volatile void *p, size_t size)
+{
+	(void)p;
+	if (fuzz_watch && size > fuzz_max_alloc)
+		fuzz_max_alloc = size;
+}
+
+static void
+fuzz_on_free(const volatile void *p)
+{
+	(void)p;
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	__sanitizer_install_malloc_and_free_hooks(fuzz_on_malloc, fuzz_on_free);
+	FUZZ_CHECK(FCGX_Init() == 0, "FCGX_Init");
+	FUZZ_CHECK(fcgi_guard_selftest() == 0, "libfcgi's reads do not pass "
+	    "the guard (OS_Read not interposed)");
+	return 0;
+}
+
+/* The stream through libfcgi, as the worker runs it. */
+static void
+fuzz_libfcgi(const uint8_t *b, size_t n)
+{
+	FCGX_Request r;
+	uint8_t reply[65536];
+	char body[4096];
+	size_t have = 0, i;
+	ssize_t k;
+	int sv[2];
+
+	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0,
+	    "socketpair");
+	/* Inputs are at most 8 kB: the socket's buffer holds them whole. */
+	FUZZ_CHECK(n == 0 || write(sv[1], b, n) == (ssize_t)n, "write");
+	shutdown(sv[1], SHUT_WR);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	FCGX_InitRequest(&r, -1, 0);
+	r.ipcFd = sv[0];
+	r.keepConnection = 1;
+	r.detached = 1;
+	fcgi_guard_start(sv[0], 0);
+	fuzz_max_alloc = 0;
+	fuzz_watch = 1;
+	if (FCGX_Accept_r(&r) == 0)
+		while (FCGX_GetStr(body, sizeof(body), r.in) > 0)
+			;
+	fuzz_watch = 0;
+	FUZZ_CHECK(fuzz_max_alloc <= FCGI_GUARD_PAIR_MAX + 2,
+	    "libfcgi allocated %zu bytes", (size_t)fuzz_max_alloc);
+	FCGX_Finish_r(&r);
+	if (r.ipcFd >= 0)
+		close(r.ipcFd);
+	fcgi_guard_start(-1, 0);
+	/* What libfcgi answered: never UNKNOWN_TYPE. */
+	while (have < sizeof(reply) &&
+	    (k = read(sv[1], reply + have, sizeof(reply) - have)) > 0)
+		have += (size_t)k;
+	for (i = 0; i + FCGI_HEADER_LEN <= have;
+	    i += FCGI_HEADER_LEN + (size_t)(reply[i + 4] << 8 | reply[i + 5]) +
+	    reply[i + 6])
+		FUZZ_CHECK(reply[i + 1] != FCGI_UNKNOWN_TYPE, "libfcgi answered "
+		    "a management record of type %u", reply[i + FCGI_HEADER_LEN]);
+	close(sv[1]);
+}
 
 /* Pair bounds on n bytes of pairs: 1 refused, 0 fine, 2 ends mid-pair. */
 static int
@@ -70,12 +156,8 @@ fuzz_model(const uint8_t *b, size_t n)
 		have = n - pos - FCGI_HEADER_LEN;
 		if (have > clen)
 			have = clen;
-		if (b[pos + 1] == FCGI_BEGIN_REQUEST) {
-			if (!begun)
-				req = id;
-			begun = 1;
-		} else if (id == 0 && b[pos + 1] != FCGI_GET_VALUES) {
-			rc = 1;
+		if (id == 0 && b[pos + 1] != FCGI_GET_VALUES) {
+			rc = 1;		/* only GET_VALUES is managed */
 		} else if (id == 0) {
 			mbytes = 0;
 			mpairs = 0;
@@ -83,7 +165,16 @@ fuzz_model(const uint8_t *b, size_t n)
 			    &mbytes, &mpairs);
 			/* A whole record (padding too) must hold whole pairs. */
 			rc = r == 1 || (r == 2 && end <= n);
-		} else if (b[pos + 1] == FCGI_PARAMS && begun && id == req) {
+		} else if (b[pos + 1] == FCGI_BEGIN_REQUEST) {
+			/* One request, its BEGIN unpadded. */
+			rc = begun || b[pos + 6] != 0;
+			begun = 1;
+			req = id;
+		} else if (!begun || id != req) {
+			rc = 1;		/* another id, or before BEGIN */
+		} else if (clen == 0 && b[pos + 6] != 0) {
+			rc = 1;		/* a padded end of stream */
+		} else if (b[pos + 1] == FCGI_PARAMS) {
 			memcpy(params + np, b + pos + FCGI_HEADER_LEN, have);
 			np += have;
 		}
@@ -126,5 +217,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK((rc_whole == -1) == model, "guard %s, model %s",
 	    whole.refused ? whole.refused : "passes",
 	    model ? "refuses" : "passes");
+	fuzz_libfcgi(in.p, in.n);
 	return 0;
 }

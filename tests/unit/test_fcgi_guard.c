@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,8 +20,9 @@
 
 #define STREAM_MAX	(2u << 20)
 
-/* libfcgi's read, as fcgi_guard.c defines it. */
+/* libfcgi's read and close, as fcgi_guard.c defines them. */
 int	 OS_Read(int fd, char *buf, size_t len);
+int	 OS_IpcClose(int ipcFd, int shutdown);
 
 struct stream {
 	uint8_t	*b;
@@ -197,9 +199,15 @@ test_valid(struct stream *s)
 	UNIT_CHECK("and byte by byte", feed_steps(s, 1, &why) == 0);
 	UNIT_CHECK("and in 7-byte pieces", feed_steps(s, 7, &why) == 0);
 	UNIT_CHECK("and cut anywhere in two", every_split_agrees(s));
-	/* Keep-alive: the next request on the same connection. */
+	/*
+	 * Keep-alive: the worker starts the guard again for each request
+	 * (libfcgi reads each into a new buffer); without that, a second
+	 * BEGIN_REQUEST is multiplexing.
+	 */
 	valid_request(s);
-	UNIT_CHECK("two requests in a row pass", feed_whole(s, &why) == 0);
+	UNIT_CHECK("a second request on the same guard is refused",
+	    feed_whole(s, &why) == -1);
+	UNIT_CHECK_STR("as multiplexed_request", why, "multiplexed_request");
 }
 
 static void
@@ -302,13 +310,41 @@ test_records(struct stream *s)
 	UNIT_CHECK("a GET_VALUES pair of 2 GiB is refused",
 	    feed_whole(s, &why) == -1);
 
-	/* libfcgi skips the params of another id unread: nothing to check. */
-	s->n = 0;
+	/*
+	 * Where libfcgi reads records its own way, a length the guard would
+	 * skip as data is one libfcgi reads as a pair's (c0 05 05 05 c0 00 00
+	 * 00: 2^30 + 2^30). Each such stream is refused.
+	 */
+	static const uint8_t evil[8] = { 0xc0, 5, 5, 5, 0xc0, 0, 0, 0 };
+	static const uint8_t body[8] = { 0, FCGI_RESPONDER, 1 };
+
+	s->n = 0;	/* libfcgi reads the padding of BEGIN as a header */
+	record(s, FCGI_BEGIN_REQUEST, 1, body, 8, 8);
+	UNIT_CHECK("a padded BEGIN_REQUEST is refused",
+	    feed_whole(s, &why) == -1);
+	UNIT_CHECK_STR("as padded_record", why, "padded_record");
+
+	s->n = 0;	/* an empty record of another id sets libfcgi's skip */
 	begin(s, 1);
-	n = lens(b, 0x40000000, 0x40000000, 1);
-	record(s, FCGI_PARAMS, 2, b, n, 0);
-	UNIT_CHECK("the params of a second, multiplexed id are skipped",
-	    feed_whole(s, &why) == 0);
+	record(s, FCGI_PARAMS, 2, NULL, 0, 0);
+	record(s, FCGI_PARAMS, 1, "\0\x80\x03\xff\xf0", 5, 3);
+	record(s, FCGI_PARAMS, 1, evil, 8, 0);
+	UNIT_CHECK("a record of another id is refused",
+	    feed_whole(s, &why) == -1);
+	UNIT_CHECK_STR("as multiplexed_request", why, "multiplexed_request");
+
+	s->n = 0;	/* libfcgi leaves the padding of the empty PARAMS */
+	begin(s, 1);
+	record(s, FCGI_PARAMS, 1, "\1\1Ab", 4, 0);
+	record(s, FCGI_PARAMS, 1, NULL, 0, 8);
+	UNIT_CHECK("the empty record ending a stream, padded, is refused",
+	    feed_whole(s, &why) == -1);
+
+	s->n = 0;	/* records before any BEGIN_REQUEST */
+	record(s, FCGI_PARAMS, 1, NULL, 0, 0);
+	begin(s, 1);
+	UNIT_CHECK("a stream record before BEGIN_REQUEST is refused",
+	    feed_whole(s, &why) == -1);
 }
 
 static double
@@ -355,6 +391,41 @@ test_deadline(void)
 	close(sv[1]);
 }
 
+/* A peer that keeps sending cannot hold a closing worker past 2 s. */
+static void
+test_close(void)
+{
+	int sv[2], i, status;
+	double t0, took;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		UNIT_CHECK("socketpair", 0);
+		return;
+	}
+	if ((pid = fork()) == 0) {
+		close(sv[0]);
+		/* A byte every 100 ms for 8 s, until the socket is gone. */
+		for (i = 0; i < 80; i++) {
+			if (send(sv[1], "x", 1, MSG_NOSIGNAL) != 1)
+				_exit(0);
+			usleep(100000);
+		}
+		_exit(1);
+	}
+	close(sv[1]);
+	alarm(20);
+	t0 = now_s();
+	OS_IpcClose(sv[0], 1);
+	took = now_s() - t0;
+	UNIT_CHECK("closing waits for a trickling peer 2 s in all, not for "
+	    "ever", took > 1.5 && took < 4);
+	UNIT_CHECK("and the peer finds the socket gone",
+	    pid > 0 && waitpid(pid, &status, 0) == pid &&
+	    WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	alarm(0);
+}
+
 static void
 test_libfcgi(void)
 {
@@ -382,6 +453,7 @@ main(void)
 	test_records(&s);
 	test_libfcgi();
 	test_deadline();
+	test_close();
 	free(s.b);
 	return unit_summary("test_fcgi_guard");
 }
