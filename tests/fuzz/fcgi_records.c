@@ -23,9 +23,10 @@
  * Exit status 0, or 1 when a connection hung or the socket is unreachable.
  *
  * Cases 27-31 send what libfcgi 2.4.2 (Debian 12) cannot survive by
- * itself: a PARAMS pair whose lengths add up to 2-4 GiB (its Malloc fails
- * an assertion: the worker aborts) and unknown management records (48
- * bytes leaked each). The worker's record guard (fcgi-app/fcgi_guard.c)
+ * itself: a PARAMS pair whose lengths add up to 2-4 GiB (Debian's fix for
+ * CVE-2025-23016 refuses a length of 2^31 - 1, but 2^30 + 2^30 still
+ * reaches its Malloc, which fails an assertion: the worker aborts) and
+ * unknown management records (48 bytes leaked each). The worker's record guard (fcgi-app/fcgi_guard.c)
  * drops such connections before libfcgi reads them. The random records of
  * the fuzz mode always fill what their lengths announce.
  */
