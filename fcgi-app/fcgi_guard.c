@@ -20,6 +20,7 @@
  * header; these are the same functions.
  */
 int	 OS_Read(int fd, char *buf, size_t len);
+int	 OS_Write(int fd, char *buf, size_t len);
 int	 OS_IpcClose(int ipcFd, int shutdown);
 
 /*
@@ -28,11 +29,18 @@ int	 OS_IpcClose(int ipcFd, int shutdown);
  * the worker for ever; here 2 s in all.
  */
 #define FCGI_GUARD_CLOSE_MS	2000
+/*
+ * A new connection with nothing to read by then is dropped, as libfcgi's
+ * own accept does with unix sockets.
+ */
+#define FCGI_GUARD_FIRST_BYTE_MS	2000
 
-/* The connection libfcgi is reading, its stream, and its deadline. */
+/* The connection libfcgi is reading, its stream, and its deadlines. */
 static struct fcgi_guard guard;
 static int guard_fd = -1;
 static int64_t guard_deadline;	/* util_mono_ms(); 0 = none */
+static int64_t guard_first;	/* for the first byte */
+static int guard_write_ms;	/* one write may wait this long; 0 = none */
 
 void
 fcgi_guard_init(struct fcgi_guard *g)
@@ -43,10 +51,15 @@ fcgi_guard_init(struct fcgi_guard *g)
 void
 fcgi_guard_start(int fd, unsigned timeout_s)
 {
+	int64_t now = timeout_s > 0 ? util_mono_ms() : 0;
+
 	fcgi_guard_init(&guard);
 	guard_fd = fd;
-	guard_deadline = timeout_s > 0 ?
-	    util_mono_ms() + (int64_t)timeout_s * 1000 : 0;
+	guard_deadline = timeout_s > 0 ? now + (int64_t)timeout_s * 1000 : 0;
+	guard_first = timeout_s > 0 ? now + FCGI_GUARD_FIRST_BYTE_MS : 0;
+	if (guard_first > guard_deadline)
+		guard_first = guard_deadline;
+	guard_write_ms = (int)(timeout_s * 1000);
 }
 
 /*
@@ -69,7 +82,8 @@ fcgi_guard_read(int fd, char *buf, size_t len)
 			return n;
 		if (errno == EINTR)
 			continue;
-		left = guard_deadline - util_mono_ms();
+		left = (guard.seen == 0 ? guard_first : guard_deadline) -
+		    util_mono_ms();
 		if (guard_deadline == 0)
 			left = -1;	/* no deadline: poll waits */
 		else if (left <= 0) {
@@ -281,20 +295,62 @@ cut:
 }
 
 /*
+ * libfcgi's OS_Write (a plain write), with the socket's send timeout kept
+ * here: one write may wait [server] io_timeout for a peer that does not
+ * read. One system call when the peer reads.
+ */
+int
+OS_Write(int fd, char *buf, size_t len)
+{
+	struct pollfd p;
+	ssize_t n;
+	int rc;
+
+	if (fd != guard_fd)
+		return (int)write(fd, buf, len);
+	for (;;) {
+		n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR))
+			return (int)n;
+		if (errno == EINTR)
+			continue;
+		p.fd = fd;
+		p.events = POLLOUT;
+		rc = poll(&p, 1, guard_write_ms > 0 ? guard_write_ms : -1);
+		if (rc == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (rc == -1 && errno != EINTR)
+			return -1;
+	}
+}
+
+/*
  * libfcgi's OS_IpcClose (os_unix.c OS_Close): when asked to, shut the
  * sending side and read what the peer still sends before closing, so that
- * the answer is not lost to a reset; but for FCGI_GUARD_CLOSE_MS in all.
+ * the answer is not lost to a reset; but for FCGI_GUARD_CLOSE_MS in all,
+ * and not at all when nothing is left unread (a request read whole: the
+ * web server sends nothing more, and waiting for its close cost a sleep
+ * and a wakeup per request).
  */
 int
 OS_IpcClose(int fd, int shutdown_first)
 {
-	int64_t end = util_mono_ms() + FCGI_GUARD_CLOSE_MS, left;
+	int64_t end, left;
 	struct pollfd p;
 	char trash[4096];
 	ssize_t n;
 
 	if (fd < 0)
 		return 0;
+	if (shutdown_first) {
+		n = recv(fd, trash, sizeof(trash), MSG_DONTWAIT);
+		if (n <= 0)
+			shutdown_first = 0;	/* nothing unread, or EOF */
+	}
+	end = shutdown_first ? util_mono_ms() + FCGI_GUARD_CLOSE_MS : 0;
 	if (shutdown_first && shutdown(fd, SHUT_WR) == 0) {
 		for (;;) {
 			left = end - util_mono_ms();

@@ -294,13 +294,21 @@ worker_wait(struct app *app, FCGX_Request *fr, int listen_fd)
 }
 
 /*
- * Accepts a connection with [server] io_timeout on its reads and writes
- * (Linux does not pass them on from the listening socket) and hands it to
- * libfcgi as if it were a kept connection. 0, or -1 when none was taken.
- * libfcgi reads a request with blocking reads: without a timeout, a
+ * Whether libfcgi's reads and writes go through the record guard (its self
+ * test at start): then the guard bounds them (fcgi_guard_start), else the
+ * socket's own timeouts do.
+ */
+static int worker_guarded;
+
+/*
+ * Accepts a connection and hands it to libfcgi as if it were a kept
+ * connection. libfcgi reads and writes blocking: without a bound, a
  * connection that stops sending holds its worker forever, and as many
- * such connections as workers freeze the pool. (The record guard bounds
- * the whole request's reads by the same time: fcgi_guard_start.)
+ * such connections as workers freeze the pool. With the guard (the usual
+ * case) the bounds cost no system call here: the first byte within 2 s,
+ * the request whole within [server] io_timeout, each write within it too.
+ * Without it, the socket's timeouts (per read and write) and a poll for
+ * the first byte. 0, or -1 when none was taken.
  */
 static int
 worker_accept(const struct conf *c, FCGX_Request *fr, int listen_fd)
@@ -321,20 +329,24 @@ worker_accept(const struct conf *c, FCGX_Request *fr, int listen_fd)
 		}
 		return -1;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1) {
-		log_warn("accept_failed", "what=timeouts errno=%d", errno);
-		close(fd);
-		return -1;
-	}
-	p.fd = fd;
-	p.events = POLLIN;
-	do
-		rc = poll(&p, 1, WORKER_FIRST_BYTE_MS);
-	while (rc == -1 && errno == EINTR);
-	if (rc != 1) {
-		close(fd);
-		return -1;
+	if (!worker_guarded) {
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv)) == -1 || setsockopt(fd, SOL_SOCKET,
+		    SO_SNDTIMEO, &tv, sizeof(tv)) == -1) {
+			log_warn("accept_failed", "what=timeouts errno=%d",
+			    errno);
+			close(fd);
+			return -1;
+		}
+		p.fd = fd;
+		p.events = POLLIN;
+		do
+			rc = poll(&p, 1, WORKER_FIRST_BYTE_MS);
+		while (rc == -1 && errno == EINTR);
+		if (rc != 1) {
+			close(fd);
+			return -1;
+		}
 	}
 	fr->ipcFd = fd;
 	/* FCGX_Accept_r first finishes the last request: keep fd open. */
@@ -430,10 +442,11 @@ worker_run(const struct conf *c, int listen_fd, int worker_id,
 		log_error("worker_init_failed", "what=fcgi_or_password");
 		_exit(1);
 	}
-	if (fcgi_guard_selftest() != 0)
+	worker_guarded = fcgi_guard_selftest() == 0;
+	if (!worker_guarded)
 		log_warn("fcgi_guard_inactive", "libfcgi reads past the "
 		    "record check (fcgi_guard.h): malformed records are "
-		    "not refused");
+		    "not refused, requests bounded per read only");
 	db_init(&app.db, c, 0);
 	cache_configure(c->cache_entries, c->cache_ttl);
 	db_set_change_hook(cache_invalidate);

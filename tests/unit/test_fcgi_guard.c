@@ -22,6 +22,7 @@
 
 /* libfcgi's read and close, as fcgi_guard.c defines them. */
 int	 OS_Read(int fd, char *buf, size_t len);
+int	 OS_Write(int fd, char *buf, size_t len);
 int	 OS_IpcClose(int ipcFd, int shutdown);
 
 struct stream {
@@ -391,6 +392,53 @@ test_deadline(void)
 	close(sv[1]);
 }
 
+/* A peer that reads nothing: one write waits io_timeout, not for ever. */
+static void
+test_write_timeout(void)
+{
+	static char big[65536];
+	int sv[2], n, e, i;
+	double t0, took;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		UNIT_CHECK("socketpair", 0);
+		return;
+	}
+	alarm(20);
+	fcgi_guard_start(sv[0], 1);
+	t0 = now_s();
+	for (i = 0; i < 1000; i++)
+		if ((n = OS_Write(sv[0], big, sizeof(big))) <= 0)
+			break;
+	e = errno;
+	took = now_s() - t0;
+	UNIT_CHECK("writes to a peer that reads nothing fail with ETIMEDOUT",
+	    n == -1 && e == ETIMEDOUT);
+	UNIT_CHECK("after io_timeout (1 s)", took > 0.9 && took < 3);
+	alarm(0);
+	fcgi_guard_start(-1, 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Nothing unread: the close does not wait for the peer at all. */
+static void
+test_close_quiet(void)
+{
+	int sv[2];
+	double t0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		UNIT_CHECK("socketpair", 0);
+		return;
+	}
+	t0 = now_s();
+	OS_IpcClose(sv[0], 1);
+	UNIT_CHECK("with nothing unread, closing does not wait for the peer",
+	    now_s() - t0 < 0.5);
+	close(sv[1]);
+}
+
 /* A peer that keeps sending cannot hold a closing worker past 2 s. */
 static void
 test_close(void)
@@ -415,6 +463,7 @@ test_close(void)
 	}
 	close(sv[1]);
 	alarm(20);
+	usleep(50000);	/* a byte is unread: the close drains */
 	t0 = now_s();
 	OS_IpcClose(sv[0], 1);
 	took = now_s() - t0;
@@ -453,6 +502,8 @@ main(void)
 	test_records(&s);
 	test_libfcgi();
 	test_deadline();
+	test_write_timeout();
+	test_close_quiet();
 	test_close();
 	free(s.b);
 	return unit_summary("test_fcgi_guard");
