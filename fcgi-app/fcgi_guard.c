@@ -208,6 +208,8 @@ fcgi_guard_header(struct fcgi_guard *g)
 		return fcgi_guard_refuse(g, "padded_record");
 	if (g->type == FCGI_PARAMS)
 		g->in_pairs = &g->params;
+	if (g->type == FCGI_STDIN && g->content_left == 0)
+		g->stdin_done = 1;
 	return 0;
 }
 
@@ -331,9 +333,11 @@ OS_Write(int fd, char *buf, size_t len)
  * libfcgi's OS_IpcClose (os_unix.c OS_Close): when asked to, shut the
  * sending side and read what the peer still sends before closing, so that
  * the answer is not lost to a reset; but for FCGI_GUARD_CLOSE_MS in all,
- * and not at all when nothing is left unread (a request read whole: the
- * web server sends nothing more, and waiting for its close cost a sleep
- * and a wakeup per request).
+ * and not at all when the request has been read to the end of its STDIN
+ * and nothing is left unread: the web server sends nothing more, and
+ * waiting for its close cost a sleep and a wakeup per request. (Apache
+ * sends the end of STDIN after the params, maybe after the answer to a
+ * GET: closing before it arrives made Apache answer 503.)
  */
 int
 OS_IpcClose(int fd, int shutdown_first)
@@ -345,7 +349,7 @@ OS_IpcClose(int fd, int shutdown_first)
 
 	if (fd < 0)
 		return 0;
-	if (shutdown_first) {
+	if (shutdown_first && fd == guard_fd && guard.stdin_done) {
 		n = recv(fd, trash, sizeof(trash), MSG_DONTWAIT);
 		if (n <= 0)
 			shutdown_first = 0;	/* nothing unread, or EOF */
