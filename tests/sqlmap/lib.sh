@@ -241,7 +241,7 @@ sq_expected() {
 
 # sq_verdict DIR EXPECTED RC: reads one run's output; sets SQ_REQUESTS,
 # SQ_TESTED, SQ_INJECTABLE and SQ_VERDICT (clean, injectable, throttled,
-# incomplete).
+# cut-short, incomplete).
 # A finding counts wherever sqlmap reports it (its summary, its results
 # CSV, its log), unless sqlmap itself ruled it out; a run counts as complete only when sqlmap ended, sent
 # requests, and concluded on at least EXPECTED places.
@@ -264,6 +264,13 @@ sq_verdict() {
 	# Payloads a throttle answered 429 never reached the database.
 	elif grep -Eq '(^|, )429 \(' "$d/out"; then
 		SQ_VERDICT=throttled
+	# A place sqlmap thought injectable, then ruled out, was not tested in
+	# full: from that test on it tried the rest with that one payload's
+	# boundary (prefix, suffix) only and skipped the other payloads of its
+	# technique. Under load a slow answer does this to time-based tests,
+	# a changing page to boolean ones: run the target again.
+	elif grep -q 'false positive or unexploitable injection point detected' "$d/out"; then
+		SQ_VERDICT=cut-short
 	elif [ "$rc" -ne 0 ] || [ "$SQ_REQUESTS" -eq 0 ] ||
 	    [ "$SQ_TESTED" -lt "$want" ] || ! grep -q '^\[\*\] ending @' "$d/out"; then
 		SQ_VERDICT=incomplete
