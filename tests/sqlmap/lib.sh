@@ -164,14 +164,19 @@ sq_targets() {
 	sq_target full login-json none POST /api/login \
 	    "{\"login\":\"$SQ_USER\",\"password\":\"$SQ_PW\"}" login
 	sq_target full logout logout POST /api/logout "" "$SQ_COOKIE_NAME"
+	# A created token's answer is 190 bytes of which 80 change every time
+	# (token, id, times, hint): compared as text, a page that changes that
+	# much made sqlmap think a place injectable, then rule it out, in two
+	# full runs out of two, which cuts the place's tests short (sq_verdict).
+	# The full run tells it a true page by its status, 200: a token made.
 	sq_target main create-query mint GET \
 	    "/api/createApiToken?description=sq&expires_in=3600" "" \
-	    description,expires_in,X-Auth-Token User-Agent
+	    description,expires_in,X-Auth-Token User-Agent --code=200
 	sq_target main create-form-session mintsession POST /api/createApiToken \
 	    "description=sq&expires_in=3600" "description,expires_in,$SQ_COOKIE_NAME" \
-	    "$ua"
+	    "$ua" --code=200
 	sq_target full create-json mint POST /api/createApiToken \
-	    '{"description":"sq","expires_in":3600}' description,expires_in
+	    '{"description":"sq","expires_in":3600}' description,expires_in "" --code=200
 	sq_target main list-session session GET /api/getApiTokens "" "$SQ_COOKIE_NAME"
 	sq_target main revoke-header throw GET /api/revokeApiToken "" X-Auth-Token
 	sq_target main whoami-bearer bearer GET /api/whoami "" Authorization
