@@ -347,6 +347,8 @@ sq_control() {
 	mkdir -p "$d"
 	python3 "$(dirname "${BASH_SOURCE[0]}")/vulnerable.py" "$d/port" &
 	pid=$!
+	# shellcheck disable=SC2034  # the caller's clean-up stops it if need be
+	SQ_CONTROL_PID=$pid
 	for ((i = 0; i < 50; i++)); do
 		[ -s "$d/port" ] && break
 		sleep 0.1
