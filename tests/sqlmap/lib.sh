@@ -152,27 +152,31 @@ sq_targets() {
 	local c=$SQ_CID i=$SQ_IID i2=$SQ_IID2 ua=User-Agent,Referer,Host
 	SQ_T_NAME=() SQ_T_AUTH=() SQ_T_METHOD=() SQ_T_PATH=() SQ_T_DATA=() SQ_T_PARAMS=()
 	SQ_T_OPTS=()
-	# Every login request pays an argon2id check (unknown logins too),
-	# half a second on a loaded 2-core machine: the full run gives level 5
-	# risk 3 to the form login's login (what reaches SQL) and level 3 risk
-	# 2 to its password (which is only hashed) and to the JSON login, to
-	# stay within the hour.
+	# Every login request pays an argon2id check (unknown logins too,
+	# against password.c's dummy hash): 0.2-0.8 s a request on 2 cores,
+	# 15-50 min a login target in the full run, which still gives them
+	# level 5 risk 3 like every other target. They come first in the list
+	# so that they start at once, side by side with the others.
 	sq_target main login-form none POST /api/login \
 	    "login=$SQ_USER&password=$SQ_PW" login
 	sq_target main login-form-password none POST /api/login \
-	    "login=$SQ_USER&password=$SQ_PW" password "" --level=3 --risk=2
+	    "login=$SQ_USER&password=$SQ_PW" password
 	sq_target full login-json none POST /api/login \
-	    "{\"login\":\"$SQ_USER\",\"password\":\"$SQ_PW\"}" login "" \
-	    --level=3 --risk=2
+	    "{\"login\":\"$SQ_USER\",\"password\":\"$SQ_PW\"}" login
 	sq_target full logout logout POST /api/logout "" "$SQ_COOKIE_NAME"
+	# A created token's answer is 190 bytes of which 80 change every time
+	# (token, id, times, hint): compared as text, a page that changes that
+	# much made sqlmap think a place injectable, then rule it out, in two
+	# full runs out of two, which cuts the place's tests short (sq_verdict).
+	# The full run tells it a true page by its status, 200: a token made.
 	sq_target main create-query mint GET \
 	    "/api/createApiToken?description=sq&expires_in=3600" "" \
-	    description,expires_in,X-Auth-Token User-Agent
+	    description,expires_in,X-Auth-Token User-Agent --code=200
 	sq_target main create-form-session mintsession POST /api/createApiToken \
 	    "description=sq&expires_in=3600" "description,expires_in,$SQ_COOKIE_NAME" \
-	    "$ua"
+	    "$ua" --code=200
 	sq_target full create-json mint POST /api/createApiToken \
-	    '{"description":"sq","expires_in":3600}' description,expires_in
+	    '{"description":"sq","expires_in":3600}' description,expires_in "" --code=200
 	sq_target main list-session session GET /api/getApiTokens "" "$SQ_COOKIE_NAME"
 	sq_target main revoke-header throw GET /api/revokeApiToken "" X-Auth-Token
 	sq_target main whoami-bearer bearer GET /api/whoami "" Authorization
@@ -242,7 +246,7 @@ sq_expected() {
 
 # sq_verdict DIR EXPECTED RC: reads one run's output; sets SQ_REQUESTS,
 # SQ_TESTED, SQ_INJECTABLE and SQ_VERDICT (clean, injectable, throttled,
-# incomplete).
+# cut-short, incomplete).
 # A finding counts wherever sqlmap reports it (its summary, its results
 # CSV, its log), unless sqlmap itself ruled it out; a run counts as complete only when sqlmap ended, sent
 # requests, and concluded on at least EXPECTED places.
@@ -265,6 +269,13 @@ sq_verdict() {
 	# Payloads a throttle answered 429 never reached the database.
 	elif grep -Eq '(^|, )429 \(' "$d/out"; then
 		SQ_VERDICT=throttled
+	# A place sqlmap thought injectable, then ruled out, was not tested in
+	# full: from that test on it tried the rest with that one payload's
+	# boundary (prefix, suffix) only and skipped the other payloads of its
+	# technique. Under load a slow answer does this to time-based tests,
+	# a changing page to boolean ones: run the target again.
+	elif grep -q 'false positive or unexploitable injection point detected' "$d/out"; then
+		SQ_VERDICT=cut-short
 	elif [ "$rc" -ne 0 ] || [ "$SQ_REQUESTS" -eq 0 ] ||
 	    [ "$SQ_TESTED" -lt "$want" ] || ! grep -q '^\[\*\] ending @' "$d/out"; then
 		SQ_VERDICT=incomplete
@@ -336,6 +347,8 @@ sq_control() {
 	mkdir -p "$d"
 	python3 "$(dirname "${BASH_SOURCE[0]}")/vulnerable.py" "$d/port" &
 	pid=$!
+	# shellcheck disable=SC2034  # the caller's clean-up stops it if need be
+	SQ_CONTROL_PID=$pid
 	for ((i = 0; i < 50; i++)); do
 		[ -s "$d/port" ] && break
 		sleep 0.1
