@@ -173,6 +173,15 @@ fcgi_guard_header(struct fcgi_guard *g)
 	g->pad_left = g->hdr[6];
 	g->in_pairs = NULL;
 	/*
+	 * After a protocol error in the params libfcgi goes on as if they had
+	 * ended, and forgets the record it stopped at: it would read that
+	 * record's content as headers. So nothing that is libfcgi's protocol
+	 * error passes: another version, a BEGIN_REQUEST body not of 8 bytes,
+	 * a record of the request other than the one it reads next.
+	 */
+	if (g->hdr[0] != FCGI_VERSION_1)
+		return fcgi_guard_refuse(g, "bad_version");
+	/*
 	 * Management records: libfcgi answers GET_VALUES (pairs, checked
 	 * like params) and leaks 48 bytes on any other type it answers with
 	 * UNKNOWN_TYPE (and hands that record's content to the stream being
@@ -197,6 +206,8 @@ fcgi_guard_header(struct fcgi_guard *g)
 		/* libfcgi reads its 8 bytes, then the padding as a header. */
 		if (g->pad_left != 0)
 			return fcgi_guard_refuse(g, "padded_record");
+		if (g->content_left != sizeof(FCGI_BeginRequestBody))
+			return fcgi_guard_refuse(g, "bad_begin_request");
 		g->begun = 1;
 		g->req_id = id;
 		return 0;
@@ -206,10 +217,15 @@ fcgi_guard_header(struct fcgi_guard *g)
 	/* The empty record that ends a stream: libfcgi leaves its padding. */
 	if (g->content_left == 0 && g->pad_left != 0)
 		return fcgi_guard_refuse(g, "padded_record");
-	if (g->type == FCGI_PARAMS)
+	/* PARAMS until the empty one, then STDIN until the empty one. */
+	if (g->stdin_done || g->type != (g->params_done ? FCGI_STDIN :
+	    FCGI_PARAMS))
+		return fcgi_guard_refuse(g, "unexpected_record");
+	if (g->type == FCGI_PARAMS) {
 		g->in_pairs = &g->params;
-	if (g->type == FCGI_STDIN && g->content_left == 0)
-		g->stdin_done = 1;
+		g->params_done = g->content_left == 0;
+	} else
+		g->stdin_done = g->content_left == 0;
 	return 0;
 }
 

@@ -50,6 +50,7 @@ struct fcgi_guard {
 	unsigned		 pad_left;
 	unsigned		 hdr_have;
 	int			 begun;		/* a BEGIN_REQUEST was read */
+	int			 params_done;	/* and the end of its PARAMS */
 	int			 stdin_done;	/* and the end of its STDIN */
 	uint16_t		 req_id;	/* the first BEGIN_REQUEST's */
 	uint8_t			 hdr[8];

@@ -77,7 +77,8 @@ fuzz_libfcgi(const uint8_t *b, size_t n)
 	fcgi_guard_start(sv[0], 0);
 	fuzz_max_alloc = 0;
 	fuzz_watch = 1;
-	if (FCGX_Accept_r(&r) == 0)
+	/* As the worker does: a request with a read error is dropped. */
+	if (FCGX_Accept_r(&r) == 0 && FCGX_GetError(r.in) == 0)
 		while (FCGX_GetStr(body, sizeof(body), r.in) > 0)
 			;
 	fuzz_watch = 0;
@@ -146,7 +147,7 @@ fuzz_model(const uint8_t *b, size_t n)
 	size_t pos = 0, np = 0, clen, have, end;
 	uint64_t bytes = 0, mbytes;
 	unsigned pairs = 0, mpairs, id, req = 0;
-	int begun = 0, rc = 0, r;
+	int begun = 0, params_done = 0, stdin_done = 0, rc = 0, r;
 
 	FUZZ_CHECK(params != NULL, "malloc");
 	while (rc == 0 && pos <= n && n - pos >= FCGI_HEADER_LEN) {
@@ -156,7 +157,9 @@ fuzz_model(const uint8_t *b, size_t n)
 		have = n - pos - FCGI_HEADER_LEN;
 		if (have > clen)
 			have = clen;
-		if (id == 0 && b[pos + 1] != FCGI_GET_VALUES) {
+		if (b[pos] != FCGI_VERSION_1) {
+			rc = 1;
+		} else if (id == 0 && b[pos + 1] != FCGI_GET_VALUES) {
 			rc = 1;		/* only GET_VALUES is managed */
 		} else if (id == 0) {
 			mbytes = 0;
@@ -166,17 +169,23 @@ fuzz_model(const uint8_t *b, size_t n)
 			/* A whole record (padding too) must hold whole pairs. */
 			rc = r == 1 || (r == 2 && end <= n);
 		} else if (b[pos + 1] == FCGI_BEGIN_REQUEST) {
-			/* One request, its BEGIN unpadded. */
-			rc = begun || b[pos + 6] != 0;
+			/* One request, its BEGIN unpadded, of 8 bytes. */
+			rc = begun || b[pos + 6] != 0 || clen != 8;
 			begun = 1;
 			req = id;
 		} else if (!begun || id != req) {
 			rc = 1;		/* another id, or before BEGIN */
 		} else if (clen == 0 && b[pos + 6] != 0) {
 			rc = 1;		/* a padded end of stream */
+		} else if (stdin_done || b[pos + 1] != (params_done ?
+		    FCGI_STDIN : FCGI_PARAMS)) {
+			rc = 1;		/* not the record libfcgi reads next */
 		} else if (b[pos + 1] == FCGI_PARAMS) {
 			memcpy(params + np, b + pos + FCGI_HEADER_LEN, have);
 			np += have;
+			params_done = clen == 0;
+		} else {
+			stdin_done = clen == 0;
 		}
 		pos = end;
 	}

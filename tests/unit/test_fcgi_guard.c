@@ -341,6 +341,32 @@ test_records(struct stream *s)
 	UNIT_CHECK("the empty record ending a stream, padded, is refused",
 	    feed_whole(s, &why) == -1);
 
+	/*
+	 * After a protocol error in the params libfcgi reads on as if they
+	 * had ended, the record it stopped at forgotten: none may pass.
+	 */
+	s->n = 0;
+	begin(s, 1);
+	record(s, 126, 1, evil, 8, 0);
+	UNIT_CHECK("a record of the request of an unknown type is refused",
+	    feed_whole(s, &why) == -1);
+	UNIT_CHECK_STR("as unexpected_record", why, "unexpected_record");
+	s->n = 0;
+	begin(s, 1);
+	record(s, FCGI_STDIN, 1, "x", 1, 0);
+	UNIT_CHECK("STDIN before the end of PARAMS is refused",
+	    feed_whole(s, &why) == -1);
+	s->n = 0;
+	valid_request(s);
+	s->b[0] = 2;
+	UNIT_CHECK("a record of another version is refused",
+	    feed_whole(s, &why) == -1);
+	UNIT_CHECK_STR("as bad_version", why, "bad_version");
+	s->n = 0;
+	record(s, FCGI_BEGIN_REQUEST, 1, body, 7, 0);
+	UNIT_CHECK("a BEGIN_REQUEST body of 7 bytes is refused",
+	    feed_whole(s, &why) == -1);
+
 	s->n = 0;	/* records before any BEGIN_REQUEST */
 	record(s, FCGI_PARAMS, 1, NULL, 0, 0);
 	begin(s, 1);
