@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -194,6 +195,13 @@ main(int argc, char *argv[])
 			sockpath = strncmp(c.listen, "unix:", 5) == 0 ?
 			    c.listen + 5 : c.listen;
 	}
+	/*
+	 * apitokenctl signals the pid in pid_file only if /proc/PID/comm is
+	 * apitoken-fcgi (a stale file must not make it signal another
+	 * process). Started through a wrapper (valgrind, the dynamic loader)
+	 * our comm is the wrapper's: name ourselves. Workers inherit it.
+	 */
+	prctl(PR_SET_NAME, "apitoken-fcgi");
 	if (main_pid_file(c.pid_file) == -1) {
 		fprintf(stderr, "apitoken-fcgi: %s: %s\n", c.pid_file,
 		    strerror(errno));

@@ -125,6 +125,14 @@ req POST /api/login -H 'Content-Type: application/json' \
 expect_status "after user passwd the new password logs in" 200
 
 run_ctl user disable "$U"
+# apitokenctl signals the pool in the pid file only when its
+# /proc/PID/comm says apitoken-fcgi; otherwise the change waits for the
+# cache ttl and it says so on stderr.
+if [ "$RC" = 0 ] && ! grep -q 'pool was not told' "$ERR"; then
+	ok "user disable tells the running pool (no 'not told' note)"
+else
+	not_ok "user disable tells the running pool (no 'not told' note)" "$(ctl_detail)"
+fi
 run_ctl user list
 if grep -Eq "^[0-9]+[[:space:]]+${U}[[:space:]]+disabled" "$OUT"; then
 	ok "user list shows a disabled user as disabled"
