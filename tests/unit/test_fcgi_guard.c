@@ -374,6 +374,16 @@ test_records(struct stream *s)
 	    feed_whole(s, &why) == -1);
 }
 
+/* A connected socket pair; a failed check when there is none. */
+static int
+pair(int sv[2])
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0)
+		return 0;
+	UNIT_CHECK("socketpair", 0);
+	return -1;
+}
+
 static double
 now_s(void)
 {
@@ -391,10 +401,8 @@ test_deadline(void)
 	int sv[2], n, e;
 	double t0, took;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
-		UNIT_CHECK("socketpair", 0);
+	if (pair(sv) == -1)
 		return;
-	}
 	/* Without the deadline the last read would wait for ever. */
 	alarm(10);
 	fcgi_guard_start(sv[0], 1);
@@ -426,10 +434,8 @@ test_write_timeout(void)
 	int sv[2], n, e, i;
 	double t0, took;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
-		UNIT_CHECK("socketpair", 0);
+	if (pair(sv) == -1)
 		return;
-	}
 	alarm(20);
 	fcgi_guard_start(sv[0], 1);
 	t0 = now_s();
@@ -459,10 +465,8 @@ test_close_quiet(struct stream *s, int whole)
 	int sv[2];
 	double t0, took;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
-		UNIT_CHECK("socketpair", 0);
+	if (pair(sv) == -1)
 		return;
-	}
 	s->n = 0;
 	valid_request(s);
 	if (!whole)
@@ -492,10 +496,8 @@ test_close(void)
 	double t0, took;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
-		UNIT_CHECK("socketpair", 0);
+	if (pair(sv) == -1)
 		return;
-	}
 	if ((pid = fork()) == 0) {
 		close(sv[0]);
 		/* A byte every 100 ms for 8 s, until the socket is gone. */
