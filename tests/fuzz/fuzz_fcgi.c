@@ -22,6 +22,7 @@
 
 #include "fcgi_guard.h"
 #include "fuzz.h"
+#include "log.h"
 
 /* The largest allocation while libfcgi reads (see fuzz_libfcgi). */
 static volatile size_t fuzz_max_alloc;
@@ -46,6 +47,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	/* A refusal is logged as a warning: one line per input otherwise. */
+	log_set_level(LOG_LEVEL_ERROR);
 	__sanitizer_install_malloc_and_free_hooks(fuzz_on_malloc, fuzz_on_free);
 	FUZZ_CHECK(FCGX_Init() == 0, "FCGX_Init");
 	FUZZ_CHECK(fcgi_guard_selftest() == 0, "libfcgi's reads do not pass "
