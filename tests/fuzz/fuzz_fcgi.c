@@ -65,10 +65,19 @@ fuzz_libfcgi(const uint8_t *b, size_t n)
 	char body[4096];
 	size_t have = 0, i;
 	ssize_t k;
-	int sv[2];
+	int sv[2], big = 8 << 20;
 
 	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0,
 	    "socketpair");
+	/*
+	 * libfcgi answers each GET_VALUES as it reads it, and nothing reads
+	 * the answers until the end: room for 8 kB of 8-byte records' worth
+	 * (a unix socket counts each small write as about 1 kB).
+	 */
+	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &big,
+	    sizeof(big)) == -1)
+		(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big,
+		    sizeof(big));
 	/* Inputs are at most 8 kB: the socket's buffer holds them whole. */
 	FUZZ_CHECK(n == 0 || write(sv[1], b, n) == (ssize_t)n, "write");
 	shutdown(sv[1], SHUT_WR);
@@ -77,7 +86,8 @@ fuzz_libfcgi(const uint8_t *b, size_t n)
 	r.ipcFd = sv[0];
 	r.keepConnection = 1;
 	r.detached = 1;
-	fcgi_guard_start(sv[0], 0);
+	/* Reads end at EOF; a write that still finds no room fails in 2 s. */
+	fcgi_guard_start(sv[0], 2);
 	fuzz_max_alloc = 0;
 	fuzz_watch = 1;
 	/* As the worker does: a request with a read error is dropped. */
