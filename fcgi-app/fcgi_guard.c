@@ -29,11 +29,6 @@ int	 OS_IpcClose(int ipcFd, int shutdown);
  * the worker for ever; here 2 s in all.
  */
 #define FCGI_GUARD_CLOSE_MS	2000
-/*
- * A new connection with nothing to read by then is dropped, as libfcgi's
- * own accept does with unix sockets.
- */
-#define FCGI_GUARD_FIRST_BYTE_MS	2000
 
 /* The connection libfcgi is reading, its stream, and its deadlines. */
 static struct fcgi_guard guard;

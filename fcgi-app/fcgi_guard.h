@@ -27,6 +27,11 @@
 #define FCGI_GUARD_PAIR_MAX	(256u * 1024)	/* one name plus its value */
 #define FCGI_GUARD_PARAMS_MAX	(1024u * 1024)	/* all pairs of a request */
 #define FCGI_GUARD_PAIRS_MAX	4096u		/* pairs of a request */
+/*
+ * A new connection with nothing to read by then is dropped, as libfcgi's
+ * own accept does with unix sockets.
+ */
+#define FCGI_GUARD_FIRST_BYTE_MS	2000
 
 /* A stream of name-value pairs being checked. */
 struct fcgi_guard_pairs {

@@ -25,11 +25,6 @@
 #include "util.h"
 #include "worker.h"
 
-/*
- * A new connection with nothing to read by then is dropped, as libfcgi's
- * own accept does with unix sockets.
- */
-#define WORKER_FIRST_BYTE_MS	2000
 
 static volatile sig_atomic_t worker_stop, worker_reopen, worker_drain_wanted;
 static int worker_pipe[2] = { -1, -1 };
@@ -341,7 +336,7 @@ worker_accept(const struct conf *c, FCGX_Request *fr, int listen_fd)
 		p.fd = fd;
 		p.events = POLLIN;
 		do
-			rc = poll(&p, 1, WORKER_FIRST_BYTE_MS);
+			rc = poll(&p, 1, FCGI_GUARD_FIRST_BYTE_MS);
 		while (rc == -1 && errno == EINTR);
 		if (rc != 1) {
 			close(fd);
